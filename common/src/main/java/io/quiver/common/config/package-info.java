@@ -1,0 +1,2 @@
+/** Configuration loading: one immutable record per role, read from a file, the environment and flags. */
+package io.quiver.common.config;
