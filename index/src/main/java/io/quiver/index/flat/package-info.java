@@ -1,0 +1,2 @@
+/** The exact (brute-force) index: the ground truth and the small-segment path. */
+package io.quiver.index.flat;
