@@ -1,0 +1,47 @@
+package io.quiver.coordinator;
+
+import io.quiver.common.cluster.ZkSettings;
+import io.quiver.common.config.ConfigSource;
+import io.quiver.common.shard.NodeId;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A coordinator's configuration. {@code host} is the address other nodes reach it by (it listens
+ * on every interface); {@code port} 0 takes an ephemeral port. {@code statusTimeout} bounds the
+ * status calls Describe makes to data nodes.
+ */
+public record CoordinatorConfig(NodeId nodeId, String host, int port, ZkSettings zookeeper, Duration statusTimeout) {
+  public static final String NODE_ID = "coordinator.node-id";
+  public static final String HOST = "coordinator.host";
+  public static final String PORT = "coordinator.port";
+  public static final String STATUS_TIMEOUT = "coordinator.status-timeout";
+
+  public static final String DEFAULT_NODE_ID = "coordinator-1";
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 7300;
+  public static final Duration DEFAULT_STATUS_TIMEOUT = Duration.ofSeconds(2);
+
+  public CoordinatorConfig {
+    Objects.requireNonNull(nodeId, NODE_ID);
+    Objects.requireNonNull(zookeeper, "zookeeper");
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException(HOST + " must not be empty");
+    }
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException(PORT + " must be in 0..65535 but was " + port);
+    }
+    if (statusTimeout == null || statusTimeout.isNegative() || statusTimeout.isZero()) {
+      throw new IllegalArgumentException(STATUS_TIMEOUT + " must be positive but was " + statusTimeout);
+    }
+  }
+
+  public static CoordinatorConfig from(ConfigSource c) {
+    return new CoordinatorConfig(
+        new NodeId(c.getString(NODE_ID, DEFAULT_NODE_ID)),
+        c.getString(HOST, DEFAULT_HOST),
+        c.getInt(PORT, DEFAULT_PORT),
+        ZkSettings.from(c),
+        c.getDuration(STATUS_TIMEOUT, DEFAULT_STATUS_TIMEOUT));
+  }
+}

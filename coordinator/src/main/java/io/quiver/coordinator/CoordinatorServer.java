@@ -1,0 +1,109 @@
+package io.quiver.coordinator;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.quiver.common.cluster.ZkClients;
+import io.quiver.common.cluster.ZkPaths;
+import io.quiver.common.grpc.ChannelPool;
+import io.quiver.common.grpc.GrpcServers;
+import io.quiver.coordinator.api.AdminService;
+import io.quiver.coordinator.api.CollectionsService;
+import io.quiver.coordinator.catalog.Catalog;
+import io.quiver.coordinator.catalog.ReplicaStatusProbe;
+import io.quiver.coordinator.election.Leadership;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running coordinator: it joins the leader election and serves the public Collections and
+ * Admin services on its port. Only the leader answers them; the others answer UNAVAILABLE
+ * naming the leader. {@link #close()} leaves the election, stops serving and closes ZooKeeper.
+ */
+public final class CoordinatorServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorServer.class);
+
+  private final CoordinatorConfig config;
+  private final CuratorFramework zk;
+  private final ExecutorService executor;
+  private final ChannelPool channels;
+  private final Leadership leadership;
+  private final Server server;
+
+  private CoordinatorServer(CoordinatorConfig config, CuratorFramework zk) {
+    this.config = config;
+    this.zk = zk;
+    this.executor = Executors.newVirtualThreadPerTaskExecutor();
+    this.channels = new ChannelPool();
+    ZkPaths paths = config.zookeeper().paths();
+    String nodeId = config.nodeId().value();
+    this.leadership = new Leadership(zk, paths, nodeId);
+    Catalog catalog = new Catalog(zk, paths, leadership, Clock.systemUTC());
+    ReplicaStatusProbe probe = new ReplicaStatusProbe(channels, executor, config.statusTimeout());
+    List<BindableService> services =
+        List.of(new CollectionsService(catalog, probe), new AdminService(catalog, leadership, nodeId));
+    this.server = GrpcServers.start(config.port(), services, executor);
+  }
+
+  /**
+   * Starts a coordinator: connects to ZooKeeper, serves gRPC, joins the election. Returns without
+   * waiting to lead; see {@link #isLeader()}.
+   */
+  public static CoordinatorServer start(CoordinatorConfig config) {
+    CuratorFramework zk = ZkClients.start(config.zookeeper());
+    CoordinatorServer s;
+    try {
+      s = new CoordinatorServer(config, zk);
+    } catch (RuntimeException e) {
+      zk.close();
+      throw e;
+    }
+    try {
+      s.leadership.start(s.address());
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    log.info("coordinator {} serving on {} (zookeeper {}{})",
+        config.nodeId(), s.address(), config.zookeeper().connect(), config.zookeeper().root());
+    return s;
+  }
+
+  /** The bound gRPC port (the ephemeral one when the config said 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** host:port others reach this coordinator by. */
+  public String address() {
+    return config.host() + ":" + port();
+  }
+
+  /** True once this coordinator leads and has bumped the epoch. */
+  public boolean isLeader() {
+    return leadership.leads();
+  }
+
+  /** The epoch this coordinator leads in, 0 when it does not lead. */
+  public long epoch() {
+    return leadership.epoch();
+  }
+
+  public CoordinatorConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    leadership.close();
+    GrpcServers.stop(server);
+    channels.close();
+    executor.shutdown();
+    zk.close();
+    log.info("coordinator {} stopped", config.nodeId());
+  }
+}

@@ -1,0 +1,207 @@
+package io.quiver.coordinator.catalog;
+
+import io.quiver.common.cluster.CatalogEntry;
+import io.quiver.common.cluster.ClusterJson;
+import io.quiver.common.cluster.NodeLease;
+import io.quiver.common.cluster.ZkPaths;
+import io.quiver.common.error.ErrorCode;
+import io.quiver.common.error.QuiverException;
+import io.quiver.common.model.CollectionConfig;
+import io.quiver.common.model.Limits;
+import io.quiver.common.shard.CollectionPlacement;
+import io.quiver.common.shard.NodeId;
+import io.quiver.coordinator.election.Fence;
+import io.quiver.coordinator.election.Leadership;
+import io.quiver.coordinator.placement.RoundRobinPlacement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The catalog as the leading coordinator reads and writes it. Every write is one ZooKeeper
+ * transaction that starts with a check of the epoch znode's version, so a coordinator deposed
+ * between its leadership check and its write changes nothing (it gets STALE_EPOCH).
+ */
+public final class Catalog {
+  private static final Logger log = LoggerFactory.getLogger(Catalog.class);
+
+  /** A collection with its placement, as read together. */
+  public record Collection(CatalogEntry entry, CollectionPlacement placement) {}
+
+  private final CuratorFramework zk;
+  private final ZkPaths paths;
+  private final Leadership leadership;
+  private final Clock clock;
+
+  public Catalog(CuratorFramework zk, ZkPaths paths, Leadership leadership, Clock clock) {
+    this.zk = zk;
+    this.paths = paths;
+    this.leadership = leadership;
+    this.clock = clock;
+  }
+
+  public CatalogEntry create(String name, CollectionConfig config) {
+    Limits.checkCollectionName("name", name);
+    Fence fence = leadership.fence();
+    try {
+      if (zk.checkExists().forPath(paths.collection(name)) != null) {
+        throw alreadyExists(name);
+      }
+      CollectionPlacement placement =
+          RoundRobinPlacement.place(config.shardCount(), config.replicationFactor(), liveNodes());
+      CatalogEntry entry = new CatalogEntry(name, UUID.randomUUID(), config, clock.millis());
+      var ops = zk.transactionOp();
+      ensureParent(paths.collections());
+      write(fence,
+          ops.create().forPath(paths.collection(name), ClusterJson.catalogEntry(entry)),
+          ops.create().forPath(paths.placement(name), ClusterJson.placement(placement)));
+      log.info("created collection {} ({}) with {} shards x {} replicas in epoch {}",
+          name, entry.uuid(), config.shardCount(), config.replicationFactor(), fence.epoch());
+      return entry;
+    } catch (KeeperException.NodeExistsException e) {
+      throw alreadyExists(name);
+    } catch (QuiverException e) {
+      throw e;
+    } catch (Exception e) {
+      throw zkFailure("create collection '" + name + "'", e);
+    }
+  }
+
+  public List<CatalogEntry> list() {
+    leadership.fence();
+    try {
+      if (zk.checkExists().forPath(paths.collections()) == null) {
+        return List.of();
+      }
+      List<CatalogEntry> out = new ArrayList<>();
+      for (String name : zk.getChildren().forPath(paths.collections()).stream().sorted().toList()) {
+        try {
+          out.add(ClusterJson.catalogEntry(zk.getData().forPath(paths.collection(name))));
+        } catch (KeeperException.NoNodeException e) {
+          // dropped while we listed
+        }
+      }
+      return out;
+    } catch (Exception e) {
+      throw zkFailure("list collections", e);
+    }
+  }
+
+  /**
+   * @throws QuiverException NOT_FOUND naming the collection
+   */
+  public Collection get(String name) {
+    leadership.fence();
+    try {
+      CatalogEntry entry = ClusterJson.catalogEntry(zk.getData().forPath(paths.collection(name)));
+      Stat stat = new Stat();
+      byte[] p = zk.getData().storingStatIn(stat).forPath(paths.placement(name));
+      return new Collection(entry, ClusterJson.placement(p, stat.getVersion()));
+    } catch (KeeperException.NoNodeException e) {
+      throw notFound(name);
+    } catch (Exception e) {
+      throw zkFailure("read collection '" + name + "'", e);
+    }
+  }
+
+  /** Records the drop under {@code dropped/<uuid>} first, then deletes the catalog entry. */
+  public void drop(String name) {
+    Fence fence = leadership.fence();
+    CatalogEntry entry;
+    try {
+      entry = ClusterJson.catalogEntry(zk.getData().forPath(paths.collection(name)));
+    } catch (KeeperException.NoNodeException e) {
+      throw notFound(name);
+    } catch (Exception e) {
+      throw zkFailure("read collection '" + name + "'", e);
+    }
+    try {
+      var ops = zk.transactionOp();
+      ensureParent(paths.dropped());
+      if (zk.checkExists().forPath(paths.dropped(entry.uuid())) == null) {
+        write(fence, ops.create().forPath(paths.dropped(entry.uuid()),
+            ClusterJson.dropped(name, entry.uuid(), clock.millis())));
+      }
+      List<CuratorOp> deletes = new ArrayList<>();
+      if (zk.checkExists().forPath(paths.placement(name)) != null) {
+        deletes.add(ops.delete().forPath(paths.placement(name)));
+      }
+      deletes.add(ops.delete().forPath(paths.collection(name)));
+      write(fence, deletes.toArray(CuratorOp[]::new));
+      log.info("dropped collection {} ({}) in epoch {}", name, entry.uuid(), fence.epoch());
+    } catch (KeeperException.NoNodeException e) {
+      throw notFound(name);
+    } catch (QuiverException e) {
+      throw e;
+    } catch (Exception e) {
+      throw zkFailure("drop collection '" + name + "'", e);
+    }
+  }
+
+  /** The data nodes holding a lease, sorted by id. */
+  public List<NodeLease> leases() {
+    try {
+      if (zk.checkExists().forPath(paths.nodes()) == null) {
+        return List.of();
+      }
+      List<NodeLease> out = new ArrayList<>();
+      for (String id : zk.getChildren().forPath(paths.nodes()).stream().sorted().toList()) {
+        try {
+          out.add(ClusterJson.lease(zk.getData().forPath(paths.node(id))));
+        } catch (KeeperException.NoNodeException e) {
+          // the lease ended while we listed
+        } catch (IllegalStateException e) {
+          log.warn("skipping unreadable lease of {}: {}", id, e.getMessage());
+        }
+      }
+      return out;
+    } catch (Exception e) {
+      throw zkFailure("list data nodes", e);
+    }
+  }
+
+  private List<NodeId> liveNodes() {
+    return leases().stream().map(NodeLease::nodeId).toList();
+  }
+
+  private void write(Fence fence, CuratorOp... ops) throws Exception {
+    List<CuratorOp> all = new ArrayList<>(ops.length + 1);
+    all.add(zk.transactionOp().check().withVersion(fence.epochVersion()).forPath(paths.epoch()));
+    all.addAll(List.of(ops));
+    try {
+      zk.transaction().forOperations(all);
+    } catch (KeeperException.BadVersionException e) {
+      throw new QuiverException(
+          ErrorCode.STALE_EPOCH,
+          "coordinator epoch " + fence.epoch() + " is no longer current: this coordinator was deposed; retry on the leader",
+          e);
+    }
+  }
+
+  private void ensureParent(String path) throws Exception {
+    try {
+      zk.create().creatingParentsIfNeeded().forPath(path);
+    } catch (KeeperException.NodeExistsException e) {
+      // already there
+    }
+  }
+
+  private static QuiverException alreadyExists(String name) {
+    return new QuiverException(ErrorCode.ALREADY_EXISTS, "collection '" + name + "' already exists");
+  }
+
+  private static QuiverException notFound(String name) {
+    return QuiverException.notFound("collection '" + name + "' does not exist");
+  }
+
+  private static QuiverException zkFailure(String what, Exception e) {
+    return new QuiverException(ErrorCode.UNAVAILABLE, "cannot " + what + ": ZooKeeper: " + e.getMessage(), e);
+  }
+}

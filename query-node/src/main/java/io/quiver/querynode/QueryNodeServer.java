@@ -1,0 +1,99 @@
+package io.quiver.querynode;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.quiver.common.cluster.ClusterSnapshot;
+import io.quiver.common.cluster.ClusterWatcher;
+import io.quiver.common.cluster.ZkClients;
+import io.quiver.common.grpc.ChannelPool;
+import io.quiver.common.grpc.GrpcServers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running query node: the public gRPC endpoint (Points, and Collections/Admin proxied to the
+ * leading coordinator), routing by a watched view of the catalog, placements and leases.
+ */
+public final class QueryNodeServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(QueryNodeServer.class);
+
+  private final QueryNodeConfig config;
+  private final CuratorFramework zk;
+  private final ExecutorService executor;
+  private final ChannelPool channels;
+  private final ClusterWatcher watcher;
+  private final Server server;
+
+  private QueryNodeServer(QueryNodeConfig config, CuratorFramework zk) {
+    this.config = config;
+    this.zk = zk;
+    this.executor = Executors.newVirtualThreadPerTaskExecutor();
+    this.channels = new ChannelPool();
+    this.watcher = new ClusterWatcher(zk, config.zookeeper().paths());
+    List<BindableService> services = new ArrayList<>();
+    this.server = GrpcServers.start(config.port(), services, executor);
+  }
+
+  /** Starts a query node: connects to ZooKeeper, loads the cluster view, serves gRPC. */
+  public static QueryNodeServer start(QueryNodeConfig config) {
+    CuratorFramework zk = ZkClients.start(config.zookeeper());
+    QueryNodeServer s;
+    try {
+      s = new QueryNodeServer(config, zk);
+    } catch (RuntimeException e) {
+      zk.close();
+      throw e;
+    }
+    try {
+      s.watcher.start();
+      s.watcher.await(v -> true, config.zookeeper().connectionTimeout());
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    log.info("query node {} serving on {}", config.nodeId(), s.address());
+    return s;
+  }
+
+  /**
+   * Waits until this node sees a leading coordinator and at least {@code dataNodes} data-node leases.
+   *
+   * @throws IllegalStateException naming what it saw when that does not happen within {@code timeout}
+   */
+  public void awaitReady(int dataNodes, Duration timeout) {
+    watcher.await(v -> v.leader() != null && v.leases().size() >= dataNodes, timeout);
+  }
+
+  /** The current view of the cluster. */
+  public ClusterSnapshot cluster() {
+    return watcher.snapshot();
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public String address() {
+    return config.host() + ":" + port();
+  }
+
+  public QueryNodeConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    GrpcServers.stop(server);
+    watcher.close();
+    channels.close();
+    executor.shutdown();
+    zk.close();
+    log.info("query node {} stopped", config.nodeId());
+  }
+}
