@@ -7,8 +7,12 @@ import io.quiver.common.cluster.ClusterWatcher;
 import io.quiver.common.cluster.ZkClients;
 import io.quiver.common.grpc.ChannelPool;
 import io.quiver.common.grpc.GrpcServers;
+import io.quiver.querynode.points.PointsService;
+import io.quiver.querynode.proxy.AdminProxy;
+import io.quiver.querynode.proxy.CollectionsProxy;
+import io.quiver.querynode.proxy.CoordinatorLink;
+import io.quiver.querynode.routing.ShardCalls;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,7 +40,12 @@ public final class QueryNodeServer implements AutoCloseable {
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
     this.channels = new ChannelPool();
     this.watcher = new ClusterWatcher(zk, config.zookeeper().paths());
-    List<BindableService> services = new ArrayList<>();
+    ShardCalls calls = new ShardCalls(channels);
+    CoordinatorLink coordinator = new CoordinatorLink(watcher, channels, config.requestDeadline());
+    List<BindableService> services = List.of(
+        new PointsService(watcher, calls, executor, config.requestDeadline()),
+        new CollectionsProxy(coordinator, watcher),
+        new AdminProxy(coordinator));
     this.server = GrpcServers.start(config.port(), services, executor);
   }
 
