@@ -1,5 +1,7 @@
 package io.quiver.index.flat;
 
+import io.quiver.index.hnsw.Neighbors;
+
 /**
  * The best {@code k} (ordinal, score) pairs seen so far, for exact scans: a min-heap on score so
  * the worst kept pair is checked in O(1) before any other work.
@@ -75,5 +77,26 @@ public final class TopK {
 
   public float score(int i) {
     return scores[i];
+  }
+
+  /** The kept pairs, best first. */
+  public Neighbors toNeighbors(int visited) {
+    int n = size;
+    long[] packed = new long[n];
+    for (int i = 0; i < n; i++) {
+      // Order-preserving float bits in the high half, so a sort of longs sorts by score.
+      int bits = Float.floatToIntBits(scores[i]);
+      bits ^= (bits >> 31) & 0x7fffffff;
+      packed[i] = ((long) bits << 32) | i;
+    }
+    java.util.Arrays.sort(packed);
+    int[] o = new int[n];
+    float[] s = new float[n];
+    for (int i = 0; i < n; i++) {
+      int idx = (int) packed[n - 1 - i];
+      o[i] = ords[idx];
+      s[i] = scores[idx];
+    }
+    return new Neighbors(o, s, visited);
   }
 }

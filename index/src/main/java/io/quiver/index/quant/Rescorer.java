@@ -31,18 +31,6 @@ public final class Rescorer {
         top.add(ord, s);
       }
     }
-    int n = top.size();
-    Integer[] idx = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      idx[i] = i;
-    }
-    java.util.Arrays.sort(idx, (a, b) -> Float.compare(top.score(b), top.score(a)));
-    int[] outOrds = new int[n];
-    float[] outScores = new float[n];
-    for (int i = 0; i < n; i++) {
-      outOrds[i] = top.ord(idx[i]);
-      outScores[i] = top.score(idx[i]);
-    }
-    return new Neighbors(outOrds, outScores, candidates.visited());
+    return top.toNeighbors(candidates.visited());
   }
 }
