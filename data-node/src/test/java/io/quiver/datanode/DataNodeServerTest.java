@@ -1,0 +1,127 @@
+package io.quiver.datanode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.quiver.common.cluster.CatalogEntry;
+import io.quiver.common.cluster.ClusterJson;
+import io.quiver.common.cluster.NodeLease;
+import io.quiver.common.cluster.ZkPaths;
+import io.quiver.common.cluster.ZkSettings;
+import io.quiver.common.error.ErrorCode;
+import io.quiver.common.error.GrpcErrors;
+import io.quiver.common.model.CollectionConfig;
+import io.quiver.common.model.Distance;
+import io.quiver.common.shard.CollectionPlacement;
+import io.quiver.common.shard.NodeId;
+import io.quiver.common.shard.ShardPlacement;
+import io.quiver.proto.v1.PointId;
+import io.quiver.proto.v1.PointStruct;
+import io.quiver.proto.v1.ShardRef;
+import io.quiver.proto.v1.Vector;
+import io.quiver.proto.v1.internal.DataNodeGrpc;
+import io.quiver.proto.v1.internal.NodeStatusRequest;
+import io.quiver.proto.v1.internal.ShardSearchRequest;
+import io.quiver.proto.v1.internal.ShardWriteRequest;
+import io.quiver.proto.v1.internal.UpsertOp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A data node against a real ZooKeeper, its catalog written directly, spoken to over gRPC. */
+class DataNodeServerTest {
+  @TempDir Path dir;
+
+  @Test
+  void hostsWhatIsPlacedHereAndNothingElse() throws Exception {
+    try (TestingServer zk = new TestingServer(true);
+        CuratorFramework z = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+      z.start();
+      ZkSettings settings = ZkSettings.of(zk.getConnectString());
+      ZkPaths paths = settings.paths();
+      try (DataNodeServer dn = DataNodeServer.start(
+          new DataNodeConfig(new NodeId("dn1"), "127.0.0.1", 0, settings, dir, 50, "zone-a"))) {
+        // The lease says where to reach the node and who it is this time.
+        NodeLease lease = ClusterJson.lease(z.getData().forPath(paths.node("dn1")));
+        assertThat(lease.address()).isEqualTo("127.0.0.1:" + dn.port());
+        assertThat(lease.capacity()).isEqualTo(50);
+        assertThat(lease.zone()).isEqualTo("zone-a");
+        assertThat(lease.incarnation()).isEqualTo(dn.incarnation());
+
+        // Shard 0 on dn1, shard 1 elsewhere.
+        UUID uuid = UUID.randomUUID();
+        CatalogEntry entry = new CatalogEntry("c", uuid, CollectionConfig.of(2, Distance.L2).withShards(2, 1), 1L);
+        z.create().creatingParentsIfNeeded().forPath(paths.collection("c"), ClusterJson.catalogEntry(entry));
+        z.create().forPath(paths.placement("c"), ClusterJson.placement(new CollectionPlacement(List.of(
+            new ShardPlacement(0, List.of(new NodeId("dn1")), List.of()),
+            new ShardPlacement(1, List.of(new NodeId("dn9")), List.of())), 0)));
+
+        ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", dn.port()).usePlaintext().build();
+        try {
+          var stub = DataNodeGrpc.newBlockingStub(ch);
+          await().atMost(Duration.ofSeconds(20)).until(
+              () -> stub.nodeStatus(NodeStatusRequest.getDefaultInstance()).getReplicasCount() == 1);
+          var write = stub.shardWrite(ShardWriteRequest.newBuilder().setShard(ref(uuid, 0))
+              .setUpsert(UpsertOp.newBuilder().addPoints(point(1, 0, 0)).addPoints(point(2, 3, 4))).build());
+          assertThat(write.getAppliedIndex()).isEqualTo(1);
+          assertThat(write.getAffected()).isEqualTo(2);
+          var hits = stub.shardSearch(ShardSearchRequest.newBuilder().setShard(ref(uuid, 0))
+              .setVector(vec(3, 3)).setK(5).build()).getHitsList();
+          assertThat(hits).extracting(h -> h.getId().getNum()).containsExactly(2L, 1L);
+          assertThat(hits.get(0).getScore()).isEqualTo(-1f);
+
+          assertNotHosted(() -> stub.shardSearch(ShardSearchRequest.newBuilder().setShard(ref(uuid, 1))
+              .setVector(vec(0, 0)).setK(1).build()), "data node dn1 does not host shard " + uuid + "/1");
+          assertThatThrownBy(() -> stub.shardSearch(ShardSearchRequest.newBuilder().setShard(ref(uuid, 0))
+              .setText("hello").setK(1).build()))
+              .hasMessageContaining("text search arrives with the engine");
+
+          // Drop: recorded first, then the catalog entry goes; the replica is deleted.
+          z.create().creatingParentsIfNeeded().forPath(paths.dropped(uuid));
+          z.delete().deletingChildrenIfNeeded().forPath(paths.collection("c"));
+          await().atMost(Duration.ofSeconds(20)).until(
+              () -> stub.nodeStatus(NodeStatusRequest.getDefaultInstance()).getReplicasCount() == 0);
+          assertNotHosted(() -> stub.shardSearch(ShardSearchRequest.newBuilder().setShard(ref(uuid, 0))
+              .setVector(vec(0, 0)).setK(1).build()), "does not host shard " + uuid + "/0");
+        } finally {
+          ch.shutdownNow();
+        }
+      }
+      assertThat(z.checkExists().forPath(paths.node("dn1"))).as("lease gone after close").isNull();
+    }
+  }
+
+  static void assertNotHosted(Runnable call, String message) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+      assertThat(GrpcErrors.toQuiver(e).code()).isEqualTo(ErrorCode.SHARD_NOT_HOSTED);
+      assertThat(e.getStatus().getDescription()).contains(message);
+    });
+  }
+
+  static ShardRef ref(UUID uuid, int shard) {
+    return ShardRef.newBuilder().setCollectionUuid(uuid.toString()).setShard(shard).build();
+  }
+
+  static PointStruct point(long id, float x, float y) {
+    return PointStruct.newBuilder().setId(PointId.newBuilder().setNum(id)).setVector(vec(x, y)).build();
+  }
+
+  static Vector vec(float... v) {
+    Vector.Builder b = Vector.newBuilder();
+    for (float x : v) {
+      b.addValues(x);
+    }
+    return b.build();
+  }
+}
