@@ -70,7 +70,7 @@ public final class HnswGraph {
     frozen = true;
     scores0 = null;
     for (Upper[] chunk : upper) {
-      for (Upper u : chunk) {
+      for (Upper u : chunk == null ? new Upper[0] : chunk) {
         if (u != null) {
           u.scores = null;
         }
@@ -119,12 +119,16 @@ public final class HnswGraph {
 
   private synchronized void ensureCapacity(int n) {
     int need = (n + CHUNK - 1) >>> SHIFT;
-    if (need > level0.length) {
-      int len = Math.max(need, level0.length * 2);
+    if (need > level0.length || level0[need - 1] == null) {
+      // Only the table doubles; chunks are allocated as they are needed.
+      int len = need > level0.length ? Math.max(need, level0.length * 2) : level0.length;
       int[][] l0 = Arrays.copyOf(level0, len);
       float[][] s0 = Arrays.copyOf(scores0, len);
       Upper[][] up = Arrays.copyOf(upper, len);
-      for (int c = level0.length; c < len; c++) {
+      for (int c = 0; c < len; c++) {
+        if (l0[c] != null || c >= need) {
+          continue;
+        }
         l0[c] = new int[CHUNK * slot0];
         s0[c] = new float[CHUNK * slot0];
         up[c] = new Upper[CHUNK];
@@ -197,12 +201,15 @@ public final class HnswGraph {
 
   /** Bytes held by the adjacency (allocated chunks and upper lists). */
   public long bytes() {
-    long b = (long) level0.length * CHUNK * slot0 * Integer.BYTES;
-    float[][] s = scores0;
-    if (s != null) {
-      b += (long) s.length * CHUNK * slot0 * Float.BYTES;
+    long chunks = Arrays.stream(level0).filter(c -> c != null).count();
+    long b = chunks * CHUNK * slot0 * Integer.BYTES;
+    if (scores0 != null) {
+      b += chunks * CHUNK * slot0 * Float.BYTES;
     }
     for (Upper[] chunk : upper) {
+      if (chunk == null) {
+        continue;
+      }
       for (Upper u : chunk) {
         if (u != null) {
           b += (long) u.nbrs.length * (params.m() + 1) * Integer.BYTES * (u.scores == null ? 1 : 2);

@@ -60,10 +60,13 @@ public final class FloatVectorStore {
   public synchronized void ensureCapacity(int n) {
     float[][] table = chunks;
     int needChunks = (n + CHUNK_VECTORS - 1) >>> SHIFT;
-    if (needChunks > table.length) {
-      float[][] grown = Arrays.copyOf(table, Math.max(needChunks, table.length * 2));
-      for (int c = table.length; c < grown.length; c++) {
-        grown[c] = new float[CHUNK_VECTORS * dimension];
+    if (needChunks > table.length || (needChunks > 0 && table[needChunks - 1] == null)) {
+      // Only the table doubles; chunks are allocated as they are needed.
+      float[][] grown = Arrays.copyOf(table, needChunks > table.length ? Math.max(needChunks, table.length * 2) : table.length);
+      for (int c = 0; c < needChunks; c++) {
+        if (grown[c] == null) {
+          grown[c] = new float[CHUNK_VECTORS * dimension];
+        }
       }
       chunks = grown;
     }
@@ -90,6 +93,7 @@ public final class FloatVectorStore {
 
   /** Bytes held by the chunk table (allocated, not only used). */
   public long allocatedBytes() {
-    return (long) chunks.length * CHUNK_VECTORS * dimension * Float.BYTES;
+    long n = Arrays.stream(chunks).filter(c -> c != null).count();
+    return n * CHUNK_VECTORS * dimension * Float.BYTES;
   }
 }

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds quiver-index and the bench module, then runs the ANN comparison (Quiver vs Lucene vs
+# jvector). Arguments are passed to io.quiver.bench.AnnBenchmark, e.g.
+#   bench/run-ann.sh --datasets siftsmall --queries 100
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -q -pl bench -am install -DskipTests
+args="${*:---datasets siftsmall,gauss128,gauss768}"
+./mvnw -q -pl bench exec:exec@ann -Dann.args="$args"
