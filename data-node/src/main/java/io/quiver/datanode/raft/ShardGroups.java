@@ -1,0 +1,494 @@
+package io.quiver.datanode.raft;
+
+import io.quiver.common.error.ErrorCode;
+import io.quiver.common.error.QuiverException;
+import io.quiver.common.model.CollectionConfig;
+import io.quiver.common.model.Point;
+import io.quiver.common.model.ReadLevel;
+import io.quiver.common.model.WriteLevel;
+import io.quiver.common.shard.NodeId;
+import io.quiver.common.shard.ShardId;
+import io.quiver.datanode.store.NodeStore;
+import io.quiver.datanode.store.ShardOp;
+import io.quiver.datanode.store.ShardStore;
+import io.quiver.datanode.store.ValueCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data node's shard replicas: one Ratis {@link RaftServer} on its own port hosting a group
+ * division per replica, over one {@link NodeStore}. Writes, reads and membership changes go to
+ * the local division in-process (no client RPC); a replica that is not the leader refuses a
+ * write with {@code NOT_LEADER} and the leader it knows.
+ *
+ * <p>Thread-safe. {@code shardsByGroup} and {@code configs} are concurrent maps; Ratis guards
+ * its own divisions.
+ */
+public final class ShardGroups implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ShardGroups.class);
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+  private final NodeIdentity identity;
+  private final RaftSettings settings;
+  private final NodeStore store;
+  private final RaftServer server;
+  private final RaftPeerId self;
+  private final ClientId clientId = ClientId.randomId();
+  private final AtomicLong callIds = new AtomicLong();
+  private final Map<RaftGroupId, ShardId> shardsByGroup = new ConcurrentHashMap<>();
+  private final Map<ShardId, CollectionConfig> configs = new ConcurrentHashMap<>();
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private final Thread closeWatcher;
+
+  private ShardGroups(NodeIdentity identity, Path dataDir, RaftSettings settings, NodeStore.Settings storeSettings,
+      ShardApplyListener listener) throws IOException {
+    this.identity = identity;
+    this.settings = settings;
+    this.self = RaftPeerId.valueOf(identity.peerId());
+    this.store = NodeStore.open(dataDir.resolve("store"), storeSettings);
+    for (ShardId shard : store.shards()) {
+      shardsByGroup.put(groupId(shard), shard);
+    }
+    int port = Integer.parseInt(identity.raftAddress().substring(identity.raftAddress().lastIndexOf(':') + 1));
+    server = RaftServer.newBuilder()
+        .setServerId(self)
+        .setProperties(ShardRaftProperties.of(settings, dataDir.resolve("raft").toFile(), port))
+        .setStateMachineRegistry(gid -> new ShardStateMachine(shardOf(gid), store, listener))
+        .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+    server.start();
+    closeWatcher = Thread.ofPlatform().daemon().name("raft-close-watch-" + identity.nodeId()).start(this::watchClose);
+    log.info("raft server {} at {} hosting {} shard replicas", self, identity.raftAddress(), store.shards().size());
+  }
+
+  /**
+   * Starts the node's Raft server on the port of {@code raftAddress} ({@code host:port}), over
+   * {@code dataDir} (formatted on first use), and reopens every replica found there.
+   */
+  public static ShardGroups start(Path dataDir, NodeId nodeId, String raftAddress, boolean readdress,
+      RaftSettings settings, NodeStore.Settings storeSettings, ShardApplyListener listener) {
+    NodeIdentity identity = NodeIdentity.loadOrFormat(dataDir, nodeId, raftAddress, readdress);
+    try {
+      return new ShardGroups(identity, dataDir, settings, storeSettings, listener);
+    } catch (IOException e) {
+      throw new QuiverException(ErrorCode.INTERNAL, "cannot start the raft server of " + nodeId + ": " + e, e);
+    }
+  }
+
+  /** The Raft group of a shard: a name-based UUID of the collection UUID and shard number. */
+  public static RaftGroupId groupId(ShardId shard) {
+    return RaftGroupId.valueOf(
+        UUID.nameUUIDFromBytes(("quiver-shard:" + shard).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  public NodeIdentity identity() {
+    return identity;
+  }
+
+  /** This node as a member of shard groups. */
+  public ShardPeer self() {
+    return new ShardPeer(identity.peerId(), identity.raftAddress());
+  }
+
+  /** Completes when the Raft server has closed, for whatever reason: the node should then exit. */
+  public CompletableFuture<Void> closed() {
+    return closed;
+  }
+
+  /** Replicas hosted here (a group division exists). */
+  public Set<ShardId> hostedShards() {
+    Set<ShardId> out = new TreeSet<>();
+    try {
+      for (RaftGroupId gid : server.getGroupIds()) {
+        ShardId s = shardsByGroup.get(gid);
+        if (s != null) {
+          out.add(s);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.debug("listing groups failed", e);
+    }
+    return out;
+  }
+
+  /**
+   * Creates this node's replica of {@code shard} with the given initial group, unless it exists.
+   * This node must be among {@code voters} or {@code listeners}; a replica joining an existing
+   * group comes in as a listener, then the leader's configuration change admits it.
+   */
+  public void ensureReplica(ShardId shard, CollectionConfig config, List<ShardPeer> voters, List<ShardPeer> listeners) {
+    configs.put(shard, config);
+    RaftGroupId gid = groupId(shard);
+    if (isHosted(gid)) {
+      return;
+    }
+    if (voters.isEmpty()) {
+      throw QuiverException.invalid("shard " + shard + ": a group needs at least one voter");
+    }
+    List<RaftPeer> peers = new ArrayList<>();
+    voters.forEach(p -> peers.add(raftPeer(p, RaftPeerRole.FOLLOWER)));
+    listeners.forEach(p -> peers.add(raftPeer(p, RaftPeerRole.LISTENER)));
+    if (peers.stream().noneMatch(p -> p.getId().equals(self))) {
+      throw QuiverException.invalid("shard " + shard + ": this node " + self + " is not in the group " + peers);
+    }
+    shardsByGroup.put(gid, shard);
+    store.openShard(shard);
+    RaftClientReply reply = await(server.groupManagementAsync(
+        GroupManagementRequest.newAdd(clientId, self, callIds.incrementAndGet(), RaftGroup.valueOf(gid, peers))),
+        "add replica of shard " + shard);
+    if (!reply.isSuccess() && !isHosted(gid)) {
+      throw new QuiverException(ErrorCode.INTERNAL, "shard " + shard + ": adding the replica failed",
+          reply.getException());
+    }
+    log.info("shard {} replica created, group {}", shard, peers);
+  }
+
+  /** Stops this node's replica of {@code shard} and deletes its log and rows. */
+  public void removeReplica(ShardId shard) {
+    RaftGroupId gid = groupId(shard);
+    if (isHosted(gid)) {
+      RaftClientReply reply = await(server.groupManagementAsync(GroupManagementRequest.newRemove(
+          clientId, self, callIds.incrementAndGet(), gid, true, false)), "remove replica of shard " + shard);
+      if (!reply.isSuccess() && isHosted(gid)) {
+        throw new QuiverException(ErrorCode.INTERNAL, "shard " + shard + ": removing the replica failed",
+            reply.getException());
+      }
+    }
+    store.dropShard(shard);
+    shardsByGroup.remove(gid);
+    configs.remove(shard);
+    log.info("shard {} replica removed", shard);
+  }
+
+  /**
+   * Submits one shard batch as one log entry. See {@link WriteOutcome} for what the outcome
+   * means; the future never fails and completes within about {@code timeout}.
+   */
+  public CompletableFuture<WriteOutcome> write(ShardId shard, String requestId, ShardOp op, WriteLevel level,
+      Duration timeout) {
+    RaftServer.Division division = division(shard);
+    if (division == null) {
+      return done(WriteOutcome.failed(ErrorCode.SHARD_NOT_HOSTED, "shard " + shard + " is not hosted on " + self, null));
+    }
+    byte[] entry;
+    try {
+      entry = checkedEntry(shard, requestId, op);
+    } catch (QuiverException e) {
+      return done(WriteOutcome.failed(e.code(), e.getMessage(), null));
+    }
+    if (!division.getInfo().isLeader()) {
+      return done(notLeader(shard, division, null));
+    }
+    RaftClientRequest request = RaftClientRequest.newBuilder()
+        .setClientId(clientId).setServerId(self).setGroupId(division.getGroup().getGroupId())
+        .setCallId(callIds.incrementAndGet())
+        .setMessage(Message.valueOf(ByteString.copyFrom(entry)))
+        .setType(level == WriteLevel.ALL
+            ? RaftClientRequest.writeRequestType(org.apache.ratis.proto.RaftProtos.ReplicationLevel.ALL_COMMITTED)
+            : RaftClientRequest.writeRequestType())
+        .setTimeoutMs(timeout.toMillis())
+        .build();
+    CompletableFuture<RaftClientReply> submitted;
+    try {
+      submitted = server.submitClientRequestAsync(request);
+    } catch (IOException e) {
+      return done(WriteOutcome.unknown(ErrorCode.UNKNOWN_OUTCOME, "shard " + shard + ": submit failed: " + e));
+    }
+    return submitted.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((reply, ex) -> outcome(shard, division, reply, ex));
+  }
+
+  private byte[] checkedEntry(ShardId shard, String requestId, ShardOp op) {
+    if (requestId == null || requestId.isEmpty() || requestId.length() > 128) {
+      throw QuiverException.invalid("request_id must be 1-128 characters but was '" + requestId + "'");
+    }
+    if (op instanceof ShardOp.Upsert u) {
+      if (u.points().size() > settings.maxEntryPoints()) {
+        throw QuiverException.invalid("shard " + shard + " batch has " + u.points().size()
+            + " points, above the limit data-node.raft.max-entry-points=" + settings.maxEntryPoints()
+            + ": split the batch");
+      }
+      CollectionConfig config = configs.get(shard);
+      for (Point p : u.points()) {
+        if (config != null && p.vector().length != config.dimension()) {
+          throw QuiverException.invalid("point " + p.id() + " vector has " + p.vector().length
+              + " dimensions, the collection " + config.dimension());
+        }
+      }
+    }
+    if (op instanceof ShardOp.Delete d && d.ids().size() > settings.maxEntryPoints()) {
+      throw QuiverException.invalid("shard " + shard + " delete has " + d.ids().size()
+          + " ids, above the limit data-node.raft.max-entry-points=" + settings.maxEntryPoints());
+    }
+    byte[] entry;
+    try {
+      entry = ShardEntry.encode(requestId, op);
+    } catch (IllegalArgumentException e) {
+      throw QuiverException.invalid("shard " + shard + ": " + e.getMessage());
+    }
+    if (entry.length > settings.maxEntryBytes()) {
+      throw QuiverException.invalid("shard " + shard + " batch is " + entry.length
+          + " bytes, above the limit data-node.raft.max-entry-bytes=" + settings.maxEntryBytes() + ": split the batch");
+    }
+    return entry;
+  }
+
+  private WriteOutcome outcome(ShardId shard, RaftServer.Division division, RaftClientReply reply, Throwable ex) {
+    if (ex != null) {
+      Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+      String why = cause instanceof TimeoutException ? "no answer within the deadline" : cause.toString();
+      return WriteOutcome.unknown(ErrorCode.UNKNOWN_OUTCOME, "shard " + shard + ": outcome unknown (" + why
+          + "); retry with the same request id");
+    }
+    if (reply.isSuccess()) {
+      var r = ShardStateMachine.decodeResult(reply.getMessage().getContent().toByteArray());
+      return r.refused()
+          ? WriteOutcome.failed(ErrorCode.INVALID_ARGUMENT, "shard " + shard + ": " + r.refusal(), null)
+          : WriteOutcome.applied(r.logIndex(), r.affected(), r.duplicate());
+    }
+    // Refusals Ratis makes before appending: nothing was written, so the outcome is known.
+    if (reply.getNotLeaderException() != null) {
+      return notLeader(shard, division, reply.getNotLeaderException());
+    }
+    if (reply.getLeaderNotReadyException() != null) {
+      return WriteOutcome.failed(ErrorCode.NOT_LEADER, "shard " + shard + ": leader " + self + " is not ready yet",
+          self());
+    }
+    if (reply.getException() instanceof org.apache.ratis.protocol.exceptions.ResourceUnavailableException e) {
+      return WriteOutcome.failed(ErrorCode.RESOURCE_EXHAUSTED, "shard " + shard
+          + ": pending writes are over data-node.raft.pending-write-bytes=" + settings.pendingWriteBytes() + " (" + e.getMessage() + ")", null);
+    }
+    return WriteOutcome.unknown(ErrorCode.UNKNOWN_OUTCOME, "shard " + shard + ": outcome unknown ("
+        + reply.getException() + "); retry with the same request id");
+  }
+
+  private WriteOutcome notLeader(ShardId shard, RaftServer.Division division, NotLeaderException e) {
+    RaftPeer leader = e != null && e.getSuggestedLeader() != null ? e.getSuggestedLeader() : leaderPeer(division);
+    ShardPeer hint = leader == null ? null : new ShardPeer(leader.getId().toString(), leader.getAddress());
+    return WriteOutcome.failed(ErrorCode.NOT_LEADER, "shard " + shard + ": " + self + " is not the leader"
+        + (hint == null ? " and knows no leader" : "; the leader is " + hint.peerId() + " at " + hint.address()), hint);
+  }
+
+  /**
+   * Completes with the applied index a read of this replica may be served at, once the read level
+   * allows: STRONG after a linearizable read index from Ratis (on the leader or a follower);
+   * SESSION once {@code minIndex} is applied here (else BEHIND after {@code timeout}); EVENTUAL at
+   * once. Fails with a {@link QuiverException}: SHARD_NOT_HOSTED, BEHIND or UNAVAILABLE.
+   */
+  public CompletableFuture<Long> awaitReadable(ShardId shard, ReadLevel level, long minIndex, Duration timeout) {
+    RaftServer.Division division = division(shard);
+    if (division == null) {
+      return CompletableFuture.failedFuture(
+          new QuiverException(ErrorCode.SHARD_NOT_HOSTED, "shard " + shard + " is not hosted on " + self));
+    }
+    ShardStateMachine sm = (ShardStateMachine) division.getStateMachine();
+    return switch (level) {
+      case EVENTUAL -> CompletableFuture.completedFuture(sm.readableIndex());
+      case SESSION -> sm.awaitApplied(minIndex, timeout);
+      case STRONG -> readIndex(shard, division, timeout);
+    };
+  }
+
+  private CompletableFuture<Long> readIndex(ShardId shard, RaftServer.Division division, Duration timeout) {
+    RaftClientRequest request = RaftClientRequest.newBuilder()
+        .setClientId(clientId).setServerId(self).setGroupId(division.getGroup().getGroupId())
+        .setCallId(callIds.incrementAndGet())
+        .setMessage(Message.valueOf(ByteString.copyFrom(ShardEntry.barrier())))
+        .setType(RaftClientRequest.readRequestType())
+        .setTimeoutMs(timeout.toMillis())
+        .build();
+    CompletableFuture<RaftClientReply> f;
+    try {
+      f = server.submitClientRequestAsync(request);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(unavailable(shard, e.toString(), e));
+    }
+    return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((reply, ex) -> {
+      if (ex != null) {
+        throw unavailable(shard, "no read index within the deadline", ex);
+      }
+      if (!reply.isSuccess()) {
+        throw unavailable(shard, String.valueOf(reply.getException()), reply.getException());
+      }
+      return new ValueCodec.In(reply.getMessage().getContent().toByteArray()).i64();
+    });
+  }
+
+  private static QuiverException unavailable(ShardId shard, String why, Throwable cause) {
+    return new QuiverException(ErrorCode.UNAVAILABLE, "shard " + shard + ": no linearizable read: " + why, cause);
+  }
+
+  /** The replica's rows, for gets and scrolls once {@link #awaitReadable} allowed the read. */
+  public ShardStore store(ShardId shard) {
+    if (division(shard) == null) {
+      throw new QuiverException(ErrorCode.SHARD_NOT_HOSTED, "shard " + shard + " is not hosted on " + self);
+    }
+    return store.shard(shard);
+  }
+
+  /** Role, leader, indexes of the local replica, or empty when not hosted. */
+  public java.util.Optional<ReplicaStatus> status(ShardId shard) {
+    RaftServer.Division d = division(shard);
+    if (d == null) {
+      return java.util.Optional.empty();
+    }
+    var info = d.getInfo();
+    ShardStateMachine sm = (ShardStateMachine) d.getStateMachine();
+    RaftPeerId leader = info.getLeaderId();
+    return java.util.Optional.of(new ReplicaStatus(shard, info.getCurrentRole().name(),
+        leader == null ? null : leader.toString(), info.getCurrentTerm(), sm.readableIndex(),
+        d.getRaftLog().getLastCommittedIndex(), d.getRaftLog().getStartIndex(), sm.snapshotInstalls()));
+  }
+
+  /** The group's membership as this replica knows it (the leader's view is the current one). */
+  public GroupConfiguration configuration(ShardId shard) {
+    RaftServer.Division d = requireDivision(shard);
+    var conf = d.getRaftConf();
+    return new GroupConfiguration(shardPeers(conf.getCurrentPeers(RaftPeerRole.FOLLOWER)),
+        shardPeers(conf.getCurrentPeers(RaftPeerRole.LISTENER)));
+  }
+
+  /** Membership changes (learners, promotion, removal, leader transfer); see {@link ShardMembership}. */
+  public ShardMembership membership() {
+    return new ShardMembership(this);
+  }
+
+  RaftServer server() {
+    return server;
+  }
+
+  RaftPeerId selfId() {
+    return self;
+  }
+
+  ClientId clientId() {
+    return clientId;
+  }
+
+  long nextCallId() {
+    return callIds.incrementAndGet();
+  }
+
+  RaftServer.Division requireDivision(ShardId shard) {
+    RaftServer.Division d = division(shard);
+    if (d == null) {
+      throw new QuiverException(ErrorCode.SHARD_NOT_HOSTED, "shard " + shard + " is not hosted on " + self);
+    }
+    return d;
+  }
+
+  static RaftPeer raftPeer(ShardPeer p, RaftPeerRole role) {
+    return RaftPeer.newBuilder().setId(p.peerId()).setAddress(p.address()).setStartupRole(role).build();
+  }
+
+  static List<ShardPeer> shardPeers(java.util.Collection<RaftPeer> peers) {
+    return peers.stream().map(p -> new ShardPeer(p.getId().toString(), p.getAddress()))
+        .sorted(java.util.Comparator.comparing(ShardPeer::peerId)).toList();
+  }
+
+  private RaftPeer leaderPeer(RaftServer.Division d) {
+    RaftPeerId id = d.getInfo().getLeaderId();
+    return id == null ? null : d.getRaftConf().getPeer(id, RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER);
+  }
+
+  private RaftServer.Division division(ShardId shard) {
+    RaftGroupId gid = groupId(shard);
+    if (!isHosted(gid)) {
+      return null;
+    }
+    try {
+      return server.getDivision(gid);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private boolean isHosted(RaftGroupId gid) {
+    for (RaftGroupId g : server.getGroupIds()) {
+      if (g.equals(gid)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private ShardId shardOf(RaftGroupId gid) {
+    ShardId shard = shardsByGroup.get(gid);
+    if (shard == null) {
+      throw new IllegalStateException("raft group " + gid + " on " + self + " belongs to no known shard replica");
+    }
+    return shard;
+  }
+
+  static <T> T await(CompletableFuture<T> f, String what) {
+    try {
+      return f.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QuiverException(ErrorCode.UNAVAILABLE, what + ": interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new QuiverException(ErrorCode.UNAVAILABLE, what + " failed: " + e, e);
+    }
+  }
+
+  private static <T> CompletableFuture<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+
+  private void watchClose() {
+    try {
+      while (server.getLifeCycleState() != LifeCycle.State.CLOSED
+          && server.getLifeCycleState() != LifeCycle.State.EXCEPTION) {
+        Thread.sleep(500);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closed.complete(null);
+  }
+
+  /** Closes the Raft server (every replica) and the store. */
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } catch (IOException e) {
+      log.warn("closing raft server {} failed", self, e);
+    }
+    closeWatcher.interrupt();
+    closed.complete(null);
+    store.close();
+  }
+}

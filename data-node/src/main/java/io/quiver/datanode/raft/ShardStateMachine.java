@@ -1,0 +1,280 @@
+package io.quiver.datanode.raft;
+
+import io.quiver.common.error.ErrorCode;
+import io.quiver.common.error.QuiverException;
+import io.quiver.common.shard.ShardId;
+import io.quiver.datanode.store.AppliedChange;
+import io.quiver.datanode.store.ApplyResult;
+import io.quiver.datanode.store.NodeStore;
+import io.quiver.datanode.store.ShardExport;
+import io.quiver.datanode.store.ShardStore;
+import io.quiver.datanode.store.ValueCodec;
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.server.storage.FileInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state machine of one shard replica: applies committed entries, in log order, to the
+ * replica's RocksDB column family, tells the {@link ShardApplyListener}, then advances the
+ * applied index reads wait on. Snapshots are the column family exported to one file (Ratis's
+ * {@link SimpleStateMachineStorage} layout), so Ratis can purge the log and send them to a
+ * replica that is new or too far behind.
+ *
+ * <p>Ratis calls {@code applyTransaction}, {@code takeSnapshot} and {@code reinitialize} from the
+ * replica's one updater thread; apply is synchronous, so a snapshot always sees a whole entry.
+ * {@code readable} and the waiters are shared with reader threads: the waiters map is guarded by
+ * itself.
+ */
+final class ShardStateMachine extends BaseStateMachine {
+  private static final Logger log = LoggerFactory.getLogger(ShardStateMachine.class);
+
+  private final ShardId shard;
+  private final NodeStore nodeStore;
+  private final ShardApplyListener listener;
+  private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
+  private final AtomicLong readable = new AtomicLong();
+  private final AtomicInteger installs = new AtomicInteger();
+  private final AtomicLong lastStampMillis = new AtomicLong();
+  /** Sessions waiting for an applied index; guarded by itself. */
+  private final TreeMap<Long, List<CompletableFuture<Long>>> waiters = new TreeMap<>();
+  private volatile ShardStore store;
+
+  ShardStateMachine(ShardId shard, NodeStore nodeStore, ShardApplyListener listener) {
+    this.shard = shard;
+    this.nodeStore = nodeStore;
+    this.listener = listener;
+  }
+
+  ShardId shard() {
+    return shard;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+    getLifeCycle().startAndTransition(() -> {
+      super.initialize(server, groupId, raftStorage);
+      snapshots.init(raftStorage);
+      store = nodeStore.openShard(shard);
+      loadSnapshotIfAhead(snapshots.getLatestSnapshot());
+      listener.onReset(shard, store);
+      advanceReadable(store.appliedIndex());
+      log.debug("shard {} opened at applied index {}", shard, store.appliedIndex());
+    });
+  }
+
+  @Override
+  public void pause() {
+    getLifeCycle().transition(LifeCycle.State.PAUSING);
+    getLifeCycle().transition(LifeCycle.State.PAUSED);
+  }
+
+  /** Called after a snapshot from the leader was installed into the state machine directory. */
+  @Override
+  public void reinitialize() throws IOException {
+    SingleFileSnapshotInfo snapshot = snapshots.loadLatestSnapshot();
+    if (loadSnapshotIfAhead(snapshot)) {
+      installs.incrementAndGet();
+      log.info("shard {} installed snapshot at index {}", shard, snapshot.getIndex());
+    }
+    listener.onReset(shard, store);
+    advanceReadable(store.appliedIndex());
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+  }
+
+  /** Replaces the rows with the snapshot's when it is ahead of them (a new or lagging replica, or lost writes). */
+  private boolean loadSnapshotIfAhead(SingleFileSnapshotInfo snapshot) {
+    if (snapshot == null || snapshot.getIndex() <= store.appliedIndex()) {
+      return false;
+    }
+    ShardExport.importInto(store, snapshot.getFile().getPath());
+    if (store.appliedIndex() != snapshot.getIndex()) {
+      throw new IllegalStateException("shard " + shard + ": snapshot " + snapshot.getFile().getPath()
+          + " holds applied index " + store.appliedIndex() + ", not " + snapshot.getIndex());
+    }
+    updateLastAppliedTermIndex(snapshot.getTerm(), snapshot.getIndex());
+    return true;
+  }
+
+  /** Checks the entry at the leader and stamps the leader's clock into it, before it is appended. */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    byte[] data = request.getMessage().getContent().toByteArray();
+    ShardEntry.decode(data);
+    long now = lastStampMillis.accumulateAndGet(System.currentTimeMillis(), Math::max);
+    return TransactionContext.newBuilder()
+        .setStateMachine(this)
+        .setClientRequest(request)
+        .setLogData(ByteString.copyFrom(ShardEntry.stamp(data, now)))
+        .build();
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    long index = entry.getIndex();
+    ShardEntry e = ShardEntry.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+    var applied = store.apply(entry.getTerm(), index, e.leaderMillis(), e.requestId(), e.contentHash(), e.op());
+    updateLastAppliedTermIndex(entry.getTerm(), index);
+    ApplyResult result = applied.map(ShardStore.Applied::result).orElse(ApplyResult.applied(index, 0));
+    applied.map(ShardStore.Applied::change).filter(c -> !c.isEmpty()).ifPresent(this::notifyListener);
+    advanceReadable(index);
+    return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(encodeResult(result))));
+  }
+
+  private void notifyListener(AppliedChange change) {
+    try {
+      listener.onApplied(shard, change);
+    } catch (RuntimeException ex) {
+      // The store has the change; the listener lost it. Rebuilding keeps the index honest.
+      log.error("shard {}: apply listener failed at index {}; rebuilding it from the store", shard,
+          change.logIndex(), ex);
+      listener.onReset(shard, store);
+    }
+  }
+
+  /** Configuration and leader-change entries count for the read index too, though they change no row. */
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    super.notifyTermIndexUpdated(term, index);
+    advanceReadable(index);
+  }
+
+  /** A read barrier answers with the applied index; Ratis calls it once the read index is applied here. */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    return CompletableFuture.completedFuture(
+        Message.valueOf(ByteString.copyFrom(new ValueCodec.Out(8).i64(readable.get()).toByteArray())));
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    ShardStore s = store;
+    long term = s.appliedTerm();
+    long index = s.appliedIndex();
+    if (index <= 0) {
+      return -1;
+    }
+    SingleFileSnapshotInfo latest = snapshots.getLatestSnapshot();
+    if (latest != null && latest.getIndex() >= index) {
+      return latest.getIndex();
+    }
+    // The log behind this index may be purged next, so the rows it made must be durable first.
+    nodeStore.syncWal();
+    File file = snapshots.getSnapshotFile(term, index);
+    ShardExport.export(s, file.toPath());
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+    snapshots.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), term, index));
+    log.debug("shard {} snapshot at {}:{}", shard, term, index);
+    return index;
+  }
+
+  @Override
+  public SingleFileSnapshotInfo getLatestSnapshot() {
+    return snapshots.getLatestSnapshot();
+  }
+
+  @Override
+  public SimpleStateMachineStorage getStateMachineStorage() {
+    return snapshots;
+  }
+
+  @Override
+  public void close() throws IOException {
+    super.close();
+    List<CompletableFuture<Long>> pending = new ArrayList<>();
+    synchronized (waiters) {
+      waiters.values().forEach(pending::addAll);
+      waiters.clear();
+    }
+    pending.forEach(f -> f.completeExceptionally(
+        new QuiverException(ErrorCode.SHARD_NOT_HOSTED, "shard " + shard + " replica closed")));
+  }
+
+  long readableIndex() {
+    return readable.get();
+  }
+
+  int snapshotInstalls() {
+    return installs.get();
+  }
+
+  ShardStore store() {
+    return store;
+  }
+
+  /** Completes once this replica has applied {@code minIndex}; fails with BEHIND after {@code timeout}. */
+  CompletableFuture<Long> awaitApplied(long minIndex, Duration timeout) {
+    long now = readable.get();
+    if (now >= minIndex) {
+      return CompletableFuture.completedFuture(now);
+    }
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    synchronized (waiters) {
+      waiters.computeIfAbsent(minIndex, k -> new ArrayList<>()).add(f);
+    }
+    advanceReadable(readable.get()); // in case it moved while we registered
+    return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(ex -> {
+      synchronized (waiters) {
+        List<CompletableFuture<Long>> list = waiters.get(minIndex);
+        if (list != null && list.remove(f) && list.isEmpty()) {
+          waiters.remove(minIndex);
+        }
+      }
+      if (ex instanceof TimeoutException) {
+        return CompletableFuture.failedFuture(new QuiverException(ErrorCode.BEHIND, "shard " + shard
+            + " replica has applied " + readable.get() + ", below the session's " + minIndex));
+      }
+      return CompletableFuture.failedFuture(ex);
+    });
+  }
+
+  private void advanceReadable(long index) {
+    long now = readable.accumulateAndGet(index, Math::max);
+    List<CompletableFuture<Long>> ready = new ArrayList<>();
+    synchronized (waiters) {
+      Map<Long, List<CompletableFuture<Long>>> head = waiters.headMap(now, true);
+      head.values().forEach(ready::addAll);
+      head.clear();
+    }
+    ready.forEach(f -> f.complete(now));
+  }
+
+  private static byte[] encodeResult(ApplyResult r) {
+    return new ValueCodec.Out(32).i64(r.logIndex()).i32(r.affected()).u8(r.duplicate() ? 1 : 0).str(r.refusal())
+        .toByteArray();
+  }
+
+  static ApplyResult decodeResult(byte[] b) {
+    ValueCodec.In in = new ValueCodec.In(b);
+    return new ApplyResult(in.i64(), in.i32(), in.u8() == 1, in.str());
+  }
+}
