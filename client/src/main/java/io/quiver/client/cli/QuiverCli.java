@@ -20,7 +20,16 @@ import picocli.CommandLine.HelpCommand;
     subcommands = {
       CollectionsCommand.class, PointsCommand.class, SearchCommand.class, StatusCommand.class, HelpCommand.class
     })
-public final class QuiverCli {
+public final class QuiverCli implements java.util.concurrent.Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** No command given: show what there is, and fail as a usage error does. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
+  }
+
   /** Exit status of a request the server (or the connection) refused. */
   public static final int EXIT_FAILED = 1;
 
@@ -52,7 +61,7 @@ public final class QuiverCli {
   }
 
   /** The version from the jar's manifest, when there is one. */
-  static final class Version implements CommandLine.IVersionProvider {
+  public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       String v = QuiverCli.class.getPackage().getImplementationVersion();
