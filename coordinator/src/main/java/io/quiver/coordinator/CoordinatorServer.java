@@ -5,6 +5,8 @@ import io.grpc.Server;
 import io.quiver.common.cluster.ZkClients;
 import io.quiver.common.cluster.ZkPaths;
 import io.quiver.common.grpc.ChannelPool;
+import io.quiver.common.ops.OpsServer;
+import io.quiver.common.ops.Readiness;
 import io.quiver.common.grpc.GrpcServers;
 import io.quiver.coordinator.api.AdminService;
 import io.quiver.coordinator.api.CollectionsService;
@@ -33,6 +35,7 @@ public final class CoordinatorServer implements AutoCloseable {
   private final ChannelPool channels;
   private final Leadership leadership;
   private final Server server;
+  private final OpsServer ops;
 
   private CoordinatorServer(CoordinatorConfig config, CuratorFramework zk) {
     this.config = config;
@@ -47,6 +50,20 @@ public final class CoordinatorServer implements AutoCloseable {
     List<BindableService> services =
         List.of(new CollectionsService(catalog, probe), new AdminService(catalog, leadership, nodeId));
     this.server = GrpcServers.start(config.port(), services, executor);
+    this.ops = OpsServer.start(config.httpPort(), OpsServer.newRegistry("coordinator", nodeId), this::readiness);
+  }
+
+  /** Ready when connected to ZooKeeper and some coordinator (this one or another) leads. */
+  public Readiness readiness() {
+    return Readiness.builder()
+        .require(zk.getZookeeperClient().isConnected(), "not connected to ZooKeeper")
+        .require(!leadership.leaderDescription().startsWith("unknown"), "no leading coordinator")
+        .build();
+  }
+
+  /** The bound port of the HTTP endpoint ({@code /metrics}, {@code /healthz}, {@code /readyz}). */
+  public int httpPort() {
+    return ops.port();
   }
 
   /**
@@ -101,6 +118,7 @@ public final class CoordinatorServer implements AutoCloseable {
   public void close() {
     leadership.close();
     GrpcServers.stop(server);
+    ops.close();
     channels.close();
     executor.shutdown();
     zk.close();

@@ -16,6 +16,7 @@ class CoordinatorConfigTest {
     assertThat(c.host()).isEqualTo("127.0.0.1");
     assertThat(c.port()).isEqualTo(7300);
     assertThat(c.statusTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.httpPort()).isEqualTo(7301);
     assertThat(c.zookeeper().connect()).isEqualTo("localhost:2181");
     assertThat(c.zookeeper().root()).isEqualTo("/quiver");
     assertThat(c.zookeeper().sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -29,6 +30,7 @@ class CoordinatorConfigTest {
         "coordinator.host", "coord.svc",
         "coordinator.port", "0",
         "coordinator.status-timeout", "500ms",
+        "coordinator.http-port", "9301",
         "zookeeper.connect", "zk:2181",
         "zookeeper.root", "/q2",
         "zookeeper.session-timeout", "30s",
@@ -37,6 +39,7 @@ class CoordinatorConfigTest {
     assertThat(c.host()).isEqualTo("coord.svc");
     assertThat(c.port()).isZero();
     assertThat(c.statusTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.httpPort()).isEqualTo(9301);
     assertThat(c.zookeeper().connect()).isEqualTo("zk:2181");
     assertThat(c.zookeeper().root()).isEqualTo("/q2");
     assertThat(c.zookeeper().sessionTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -47,6 +50,8 @@ class CoordinatorConfigTest {
   void badValuesNameTheKey() {
     assertThatThrownBy(() -> CoordinatorConfig.from(ConfigSource.of(Map.of("coordinator.port", "70000"))))
         .hasMessageContaining("coordinator.port must be in 0..65535 but was 70000");
+    assertThatThrownBy(() -> CoordinatorConfig.from(ConfigSource.of(Map.of("coordinator.http-port", "-1"))))
+        .hasMessageContaining("coordinator.http-port must be in 0..65535 but was -1");
     assertThatThrownBy(() -> CoordinatorConfig.from(ConfigSource.of(Map.of("zookeeper.root", "quiver"))))
         .hasMessageContaining("zookeeper.root must start with '/'");
   }

@@ -5,6 +5,8 @@ import io.quiver.common.cluster.ClusterWatcher;
 import io.quiver.common.cluster.NodeLease;
 import io.quiver.common.cluster.ZkClients;
 import io.quiver.common.grpc.GrpcServers;
+import io.quiver.common.ops.OpsServer;
+import io.quiver.common.ops.Readiness;
 import io.quiver.datanode.api.DataNodeService;
 import io.quiver.datanode.hosting.HostedReplicas;
 import io.quiver.datanode.hosting.Lease;
@@ -32,6 +34,7 @@ public final class DataNodeServer implements AutoCloseable {
   private final HostedReplicas replicas;
   private final ClusterWatcher watcher;
   private final Server server;
+  private final OpsServer ops;
   private final String incarnation = UUID.randomUUID().toString();
   // Set once at the end of start(), before the server is handed out.
   private Lease lease;
@@ -44,6 +47,26 @@ public final class DataNodeServer implements AutoCloseable {
     this.watcher = new ClusterWatcher(zk, config.zookeeper().paths());
     watcher.addListener(replicas::reconcile);
     this.server = GrpcServers.start(config.port(), List.of(new DataNodeService(config.nodeId(), replicas)), executor);
+    this.ops = OpsServer.start(config.httpPort(), OpsServer.newRegistry("data-node", config.nodeId().value()), this::readiness);
+  }
+
+  /**
+   * Ready when connected to ZooKeeper, its own lease (this incarnation) is visible there and a
+   * coordinator leads.
+   */
+  public Readiness readiness() {
+    var view = watcher.snapshot();
+    var own = view.lease(config.nodeId());
+    return Readiness.builder()
+        .require(zk.getZookeeperClient().isConnected(), "not connected to ZooKeeper")
+        .require(own.isPresent() && own.get().incarnation().equals(incarnation), "lease not held")
+        .require(view.leader() != null, "no leading coordinator")
+        .build();
+  }
+
+  /** The bound port of the HTTP endpoint ({@code /metrics}, {@code /healthz}, {@code /readyz}). */
+  public int httpPort() {
+    return ops.port();
   }
 
   /**
@@ -103,6 +126,7 @@ public final class DataNodeServer implements AutoCloseable {
     }
     watcher.close();
     GrpcServers.stop(server);
+    ops.close();
     executor.shutdown();
     zk.close();
     log.info("data node {} stopped", Objects.requireNonNull(config.nodeId()));

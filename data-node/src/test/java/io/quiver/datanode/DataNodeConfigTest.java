@@ -19,6 +19,7 @@ class DataNodeConfigTest {
     assertThat(c.dataDir()).isEqualTo(Path.of("data"));
     assertThat(c.capacity()).isEqualTo(100);
     assertThat(c.zone()).isEqualTo("default");
+    assertThat(c.httpPort()).isEqualTo(7401);
     assertThat(c.zookeeper().connect()).isEqualTo("localhost:2181");
     assertThat(c.zookeeper().root()).isEqualTo("/quiver");
     assertThat(c.zookeeper().sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -33,6 +34,7 @@ class DataNodeConfigTest {
         "data-node.data-dir", "/var/lib/quiver",
         "data-node.capacity", "250",
         "data-node.zone", "eu-1b",
+        "data-node.http-port", "9401",
         "zookeeper.connect", "zk:2181",
         "zookeeper.session-timeout", "30s")));
     assertThat(c.nodeId().value()).isEqualTo("dn-3");
@@ -41,6 +43,7 @@ class DataNodeConfigTest {
     assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/quiver"));
     assertThat(c.capacity()).isEqualTo(250);
     assertThat(c.zone()).isEqualTo("eu-1b");
+    assertThat(c.httpPort()).isEqualTo(9401);
     assertThat(c.zookeeper().connect()).isEqualTo("zk:2181");
     assertThat(c.zookeeper().sessionTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
@@ -49,6 +52,8 @@ class DataNodeConfigTest {
   void badValuesNameTheKey() {
     assertThatThrownBy(() -> DataNodeConfig.from(ConfigSource.of(Map.of("data-node.capacity", "0"))))
         .hasMessageContaining("data-node.capacity must be >= 1 but was 0");
+    assertThatThrownBy(() -> DataNodeConfig.from(ConfigSource.of(Map.of("data-node.http-port", "65536"))))
+        .hasMessageContaining("data-node.http-port must be in 0..65535 but was 65536");
     assertThatThrownBy(() -> DataNodeConfig.from(ConfigSource.of(Map.of("data-node.node-id", "bad id"))))
         .hasMessageContaining("node id 'bad id'");
   }

@@ -26,6 +26,10 @@ import io.quiver.proto.v1.internal.ShardCountRequest;
 import io.quiver.proto.v1.internal.ShardCountResponse;
 import io.quiver.proto.v1.internal.ShardGetRequest;
 import io.quiver.proto.v1.internal.ShardGetResponse;
+import io.quiver.proto.v1.internal.ShardIndexEntry;
+import io.quiver.proto.v1.internal.ShardIndexRequest;
+import io.quiver.proto.v1.internal.ShardIndexResponse;
+import io.quiver.proto.v1.internal.ShardReadLevel;
 import io.quiver.proto.v1.internal.ShardScrollRequest;
 import io.quiver.proto.v1.internal.ShardScrollResponse;
 import io.quiver.proto.v1.internal.ShardSearchRequest;
@@ -79,7 +83,7 @@ public final class DataNodeService extends DataNodeGrpc.DataNodeImplBase {
 
   @Override
   public void shardSearch(ShardSearchRequest req, StreamObserver<ShardSearchResponse> out) {
-    LocalShard shard = replicas.require(ShardMessages.shard(req.getShard()));
+    LocalShard shard = readable(req.getShard(), req.getRead());
     if (!req.getText().isEmpty()) {
       throw QuiverException.invalid("text: " + TEXT_LATER);
     }
@@ -101,7 +105,7 @@ public final class DataNodeService extends DataNodeGrpc.DataNodeImplBase {
 
   @Override
   public void shardGet(ShardGetRequest req, StreamObserver<ShardGetResponse> out) {
-    LocalShard shard = replicas.require(ShardMessages.shard(req.getShard()));
+    LocalShard shard = readable(req.getShard(), req.getRead());
     ShardGetResponse.Builder b = ShardGetResponse.newBuilder().setAppliedIndex(shard.appliedIndex());
     shard.get(ids("ids", req.getIdsList()))
         .forEach(p -> b.addPoints(ShardMessages.retrieved(p, req.getWithPayload(), req.getWithVector())));
@@ -111,7 +115,7 @@ public final class DataNodeService extends DataNodeGrpc.DataNodeImplBase {
 
   @Override
   public void shardScroll(ShardScrollRequest req, StreamObserver<ShardScrollResponse> out) {
-    LocalShard shard = replicas.require(ShardMessages.shard(req.getShard()));
+    LocalShard shard = readable(req.getShard(), req.getRead());
     int limit = req.getLimit() == 0 ? 100 : req.getLimit();
     if (limit < 1 || limit > Limits.MAX_SCROLL_LIMIT + 1) {
       throw QuiverException.invalid("limit must be in 1.." + Limits.MAX_SCROLL_LIMIT + " but was " + Integer.toUnsignedString(limit));
@@ -126,7 +130,7 @@ public final class DataNodeService extends DataNodeGrpc.DataNodeImplBase {
 
   @Override
   public void shardCount(ShardCountRequest req, StreamObserver<ShardCountResponse> out) {
-    LocalShard shard = replicas.require(ShardMessages.shard(req.getShard()));
+    LocalShard shard = readable(req.getShard(), req.getRead());
     Filter f = WireFilters.fromProto(req.getFilter());
     out.onNext(ShardCountResponse.newBuilder().setAppliedIndex(shard.appliedIndex()).setCount(shard.count(f)).build());
     out.onCompleted();
@@ -156,6 +160,33 @@ public final class DataNodeService extends DataNodeGrpc.DataNodeImplBase {
     }
     out.onNext(b.build());
     out.onCompleted();
+  }
+
+  /**
+   * The slice has no Raft: every replica applies every write before it is acknowledged, so its
+   * applied index is also its read index (for STRONG). Raft replaces this with ReadIndex.
+   */
+  @Override
+  public void shardIndex(ShardIndexRequest req, StreamObserver<ShardIndexResponse> out) {
+    ShardIndexResponse.Builder b = ShardIndexResponse.newBuilder();
+    for (ShardRef ref : req.getShardsList()) {
+      ShardIndexEntry.Builder e = ShardIndexEntry.newBuilder().setShard(ref);
+      replicas.find(ShardMessages.shard(ref)).ifPresent(s -> e.setHosted(true).setIndex(s.appliedIndex()));
+      b.addEntries(e);
+    }
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  /** The hosted replica, refused with BEHIND when a SESSION read needs more than it has applied. */
+  private LocalShard readable(ShardRef ref, ShardReadLevel level) {
+    LocalShard shard = replicas.require(ShardMessages.shard(ref));
+    long applied = shard.appliedIndex();
+    if (level.getMinIndex() > applied) {
+      throw new QuiverException(ErrorCode.BEHIND, "replica of shard " + shard.id() + " on " + self + " has applied "
+          + applied + " but the read needs " + level.getMinIndex());
+    }
+    return shard;
   }
 
   private static List<PointId> ids(String field, List<io.quiver.proto.v1.PointId> ids) {

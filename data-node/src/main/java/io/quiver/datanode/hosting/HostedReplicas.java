@@ -45,6 +45,11 @@ public final class HostedReplicas {
     return s;
   }
 
+  /** The replica of {@code shard} if hosted here. */
+  public java.util.Optional<LocalShard> find(ShardId shard) {
+    return java.util.Optional.ofNullable(replicas.get(shard));
+  }
+
   public List<LocalShard> all() {
     return List.copyOf(replicas.values());
   }
