@@ -79,6 +79,10 @@ public final class LocalCluster implements AutoCloseable {
   private ConfigSource source(Map<String, String> role) {
     Map<String, String> m = new HashMap<>(role);
     m.put(ZkSettings.CONNECT, zookeeper);
+    // Several roles share this host: their /metrics and health endpoints take free ports.
+    for (String r : new String[] {"coordinator", "data-node", "query-node"}) {
+      m.put(r + ".http-port", "0");
+    }
     return ConfigSource.of(m);
   }
 
