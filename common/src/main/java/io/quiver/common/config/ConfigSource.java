@@ -101,6 +101,18 @@ public final class ConfigSource {
     }
   }
 
+  public double getDouble(String key, double dflt) {
+    String v = raw(key);
+    if (v == null || v.isEmpty()) {
+      return dflt;
+    }
+    try {
+      return Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("config " + key + " must be a number but was '" + v + "'", e);
+    }
+  }
+
   public long getLong(String key, long dflt) {
     String v = raw(key);
     if (v == null || v.isEmpty()) {

@@ -43,6 +43,17 @@ import io.quiver.proto.v1.internal.ShardScrollResponse;
 import io.quiver.proto.v1.internal.ShardWriteRequest;
 import io.quiver.proto.v1.internal.UpsertOp;
 import io.quiver.proto.v1.ReadOptions;
+import com.google.common.util.concurrent.ListenableFuture;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quiver.common.shard.NodeId;
+import io.quiver.proto.v1.internal.DataNodeGrpc.DataNodeFutureStub;
+import io.quiver.querynode.cache.QueryCache;
+import io.quiver.querynode.scatter.ShardReader;
+import io.quiver.querynode.scatter.TopK;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import io.quiver.querynode.routing.Route;
 import io.quiver.querynode.routing.ShardCalls;
 import io.quiver.querynode.routing.WritePath;
@@ -60,25 +71,48 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 
-/** The public Points API: validates, routes by shard, fans out, merges. */
+/**
+ * The public Points API: validates, routes by shard, fans out, merges. Reads go to one replica
+ * per shard through the {@link ShardReader} (hedged, with fallback); identical searches may be
+ * answered by the {@link QueryCache} once every shard confirms its index is unchanged.
+ */
 public final class PointsService extends PointsGrpc.PointsImplBase {
-  static final String HYBRID_LATER = "hybrid search arrives with issue #12";
   static final int DEFAULT_SCROLL_LIMIT = 100;
 
   private final ClusterWatcher cluster;
-  private final ShardCalls calls;
+  private final ShardReader reader;
+  private final QueryCache cache;
   private final WritePath writes;
   private final SearchPath searches;
+  private final HybridPath hybrid;
   private final ExecutorService executor;
   private final Duration requestDeadline;
+  private final Timer searchLatency;
+  private final Timer hybridLatency;
+  private final Counter upserted;
 
-  public PointsService(ClusterWatcher cluster, ShardCalls calls, ExecutorService executor, Duration requestDeadline) {
+  /**
+   * @param approximateOverfetch the over-fetch factor of searches that are not exact and give none
+   */
+  public PointsService(ClusterWatcher cluster, ShardCalls calls, ShardReader reader, QueryCache cache,
+      ExecutorService executor, Duration requestDeadline, double approximateOverfetch, MeterRegistry meters) {
     this.cluster = cluster;
-    this.calls = calls;
+    this.reader = reader;
+    this.cache = cache;
     this.executor = executor;
     this.requestDeadline = requestDeadline;
     this.writes = new WritePath(calls, executor);
-    this.searches = new SearchPath(calls, executor);
+    this.searches = new SearchPath(reader, executor, new SearchPath.Overfetch(1.0, approximateOverfetch), meters);
+    this.hybrid = new HybridPath(searches, executor);
+    this.searchLatency = latency(meters, "search");
+    this.hybridLatency = latency(meters, "hybrid");
+    this.upserted = Counter.builder("quiver.query.upserted.points").description("Points upserted through this query node")
+        .register(meters);
+  }
+
+  private static Timer latency(MeterRegistry meters, String kind) {
+    return Timer.builder("quiver.query.search.latency").description("Search latency at the query node, cache hits included")
+        .tag("kind", kind).publishPercentileHistogram().register(meters);
   }
 
   @Override
@@ -94,7 +128,9 @@ public final class PointsService extends PointsGrpc.PointsImplBase {
         .setConsistency(req.getConsistency())
         .setUpsert(UpsertOp.newBuilder().addAllPoints(points))
         .build()));
-    reply(out, writes.write(route, requests, deadline));
+    WriteResponse written = writes.write(route, requests, deadline);
+    upserted.increment(req.getPointsCount());
+    reply(out, written);
   }
 
   @Override
@@ -127,12 +163,14 @@ public final class PointsService extends PointsGrpc.PointsImplBase {
   public void get(GetRequest req, StreamObserver<GetResponse> out) {
     Deadline deadline = Deadlines.forRequest(requestDeadline);
     Route route = route(req.getCollection());
+    ReadLevels.check(route, req.getRead());
     var parts = UpsertValidation.idsByShard("ids", req.getIdsList(), route.shardCount());
     Map<Integer, Future<ShardGetResponse>> answers = new TreeMap<>();
     parts.forEach((shard, ids) -> {
       ShardGetRequest r = ShardGetRequest.newBuilder().setShard(route.ref(shard)).addAllIds(ids)
-          .setWithPayload(req.getWithPayload()).setWithVector(req.getWithVector()).setRead(level(req.getRead())).build();
-      answers.put(shard, executor.submit(() -> calls.read(route, shard, deadline, s -> s.shardGet(r))));
+          .setWithPayload(req.getWithPayload()).setWithVector(req.getWithVector())
+          .setRead(ReadLevels.forShard(req.getRead(), shard)).build();
+      answers.put(shard, executor.submit(() -> reader.read(route, shard, deadline, s -> s.shardGet(r)).value()));
     });
     Map<PointId, RetrievedPoint> found = new HashMap<>();
     ConsistencyToken.Builder token = token(route);
@@ -164,28 +202,31 @@ public final class PointsService extends PointsGrpc.PointsImplBase {
       WireValues.pointId("offset", req.getOffset());
     }
     WireFilters.fromProto(req.getFilter());
+    ReadLevels.check(route, req.getRead());
     ShardScrollRequest.Builder base = ShardScrollRequest.newBuilder().setFilter(req.getFilter()).setLimit(limit + 1)
-        .setWithPayload(req.getWithPayload()).setWithVector(req.getWithVector()).setRead(level(req.getRead()));
+        .setWithPayload(req.getWithPayload()).setWithVector(req.getWithVector());
     if (req.hasOffset()) {
       base.setOffset(req.getOffset());
     }
     List<ShardScrollResponse> answers = scatter(route, deadline, shard -> {
-      ShardScrollRequest r = base.setShard(route.ref(shard)).build();
+      ShardScrollRequest r = base.setShard(route.ref(shard)).setRead(ReadLevels.forShard(req.getRead(), shard)).build();
       return s -> s.shardScroll(r);
     });
+    // Each shard returns its next limit + 1 ids; the smallest limit + 1 of all of them are the
+    // page and the proof that another page follows. The heap keeps memory at one page.
     ConsistencyToken.Builder token = token(route);
-    TreeMap<PointId, RetrievedPoint> merged = new TreeMap<>();
+    TopK<IdOrdered> page = new TopK<>(limit + 1, IdOrdered.ORDER);
     for (int s = 0; s < answers.size(); s++) {
       token.addPositions(position(s, answers.get(s).getAppliedIndex()));
-      answers.get(s).getPointsList().forEach(p -> merged.put(WireValues.pointId("id", p.getId()), p));
+      answers.get(s).getPointsList().forEach(p -> page.offer(new IdOrdered(WireValues.pointId("id", p.getId()), p)));
     }
     ScrollResponse.Builder b = ScrollResponse.newBuilder().setToken(token);
-    for (RetrievedPoint p : merged.values()) {
+    for (IdOrdered p : page.bestFirst()) {
       if (b.getPointsCount() == limit) {
         b.setNextOffset(b.getPoints(limit - 1).getId());
         break;
       }
-      b.addPoints(p);
+      b.addPoints(p.point());
     }
     reply(out, b.build());
   }
@@ -195,9 +236,10 @@ public final class PointsService extends PointsGrpc.PointsImplBase {
     Deadline deadline = Deadlines.forRequest(requestDeadline);
     Route route = route(req.getCollection());
     WireFilters.fromProto(req.getFilter());
+    ReadLevels.check(route, req.getRead());
     List<ShardCountResponse> answers = scatter(route, deadline, shard -> {
       ShardCountRequest r = ShardCountRequest.newBuilder().setShard(route.ref(shard)).setFilter(req.getFilter())
-          .setRead(level(req.getRead())).build();
+          .setRead(ReadLevels.forShard(req.getRead(), shard)).build();
       return s -> s.shardCount(r);
     });
     ConsistencyToken.Builder token = token(route);
@@ -234,11 +276,39 @@ public final class PointsService extends PointsGrpc.PointsImplBase {
 
   @Override
   public void hybridSearch(HybridSearchRequest req, StreamObserver<SearchResponse> out) {
-    throw new QuiverException(ErrorCode.FAILED_PRECONDITION, HYBRID_LATER);
+    Deadline deadline = Deadlines.forRequest(requestDeadline);
+    long start = System.nanoTime();
+    SearchResponse r = hybrid.search(route(req.getCollection()), req, deadline);
+    hybridLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    reply(out, r);
   }
 
+  /** A search, answered from the cache when an identical one is cached and still current. */
   private SearchResponse search(SearchRequest req, Deadline deadline) {
+    long start = System.nanoTime();
     Route route = route(req.getCollection());
+    validate(route, req);
+    boolean cacheable = cache.applies(req);
+    if (cacheable) {
+      Optional<SearchResponse> hit = cache.lookup(route, req, deadline);
+      if (hit.isPresent()) {
+        searchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        return hit.get().toBuilder().setTookMicros((System.nanoTime() - start) / 1_000).build();
+      }
+    }
+    Map<Integer, NodeId> servedBy = new HashMap<>();
+    SearchResponse r = req.hasLikeId() ? moreLike(route, req, deadline, servedBy)
+        : searches.search(route, req, WireVectors.vector("vector", req.getVector(), route.entry().config().dimension()),
+            deadline, servedBy);
+    r = r.toBuilder().setToken(r.getToken().toBuilder().setCollectionUuid(route.entry().uuid().toString())).build();
+    if (cacheable) {
+      cache.store(route, req, r, servedBy);
+    }
+    searchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    return r;
+  }
+
+  private static void validate(Route route, SearchRequest req) {
     int dimension = route.entry().config().dimension();
     long k = Integer.toUnsignedLong(req.getK());
     if (k < 1 || k > Limits.MAX_K) {
@@ -250,28 +320,33 @@ public final class PointsService extends PointsGrpc.PointsImplBase {
           "offset + k must be at most " + Limits.MAX_K + " but was " + offset + " + " + k);
     }
     WireFilters.fromProto(req.getFilter());
-    if (!req.hasLikeId()) {
-      return searches.search(route, req, WireVectors.vector("vector", req.getVector(), dimension), deadline);
+    ReadLevels.check(route, req.getRead());
+    if (req.hasLikeId()) {
+      if (req.hasVector() && req.getVector().getValuesCount() > 0) {
+        throw QuiverException.invalid("give either vector or like_id, not both");
+      }
+    } else {
+      WireVectors.vector("vector", req.getVector(), dimension);
     }
-    if (req.hasVector() && req.getVector().getValuesCount() > 0) {
-      throw QuiverException.invalid("give either vector or like_id, not both");
-    }
-    return moreLike(route, req, deadline);
   }
 
   /** "More like this": search with the stored vector of {@code like_id}, leaving that point out. */
-  private SearchResponse moreLike(Route route, SearchRequest req, Deadline deadline) {
+  private SearchResponse moreLike(Route route, SearchRequest req, Deadline deadline, Map<Integer, NodeId> servedBy) {
     PointId like = WireValues.pointId("like_id", req.getLikeId());
     int shard = ShardRouter.shardOf(like, route.shardCount());
     ShardGetRequest get = ShardGetRequest.newBuilder().setShard(route.ref(shard)).addIds(req.getLikeId())
-        .setWithVector(true).setRead(level(req.getRead())).build();
-    ShardGetResponse found = calls.read(route, shard, deadline, s -> s.shardGet(get));
+        .setWithVector(true).setRead(ReadLevels.forShard(req.getRead(), shard)).build();
+    ShardGetResponse found = reader.read(route, shard, deadline, s -> s.shardGet(get)).value();
     if (found.getPointsCount() == 0) {
       throw QuiverException.notFound("like_id " + like + " is not in collection '" + route.entry().name() + "'");
     }
     float[] v = WireVectors.vector("like_id vector", found.getPoints(0).getVector(), route.entry().config().dimension());
+    if (!req.getGroupBy().isEmpty()) {
+      // The point itself leads its own group; a filter would be needed to leave it out exactly.
+      return searches.search(route, req, v, deadline, servedBy);
+    }
     SearchRequest wider = req.toBuilder().setK(req.getK() + 1).build();
-    SearchResponse r = searches.search(route, wider, v, deadline);
+    SearchResponse r = searches.search(route, wider, v, deadline, servedBy);
     SearchResponse.Builder b = r.toBuilder().clearHits();
     r.getHitsList().stream()
         .filter(h -> !WireValues.pointId("id", h.getId()).equals(like))
@@ -282,12 +357,12 @@ public final class PointsService extends PointsGrpc.PointsImplBase {
 
   /** One call per shard in parallel; every shard must answer (reads other than search are never partial). */
   private <T> List<T> scatter(Route route, Deadline deadline,
-      Function<Integer, Function<io.quiver.proto.v1.internal.DataNodeGrpc.DataNodeBlockingStub, T>> perShard) {
+      Function<Integer, Function<DataNodeFutureStub, ListenableFuture<T>>> perShard) {
     List<Future<T>> futures = new ArrayList<>(route.shardCount());
     for (int s = 0; s < route.shardCount(); s++) {
       var call = perShard.apply(s);
       int shard = s;
-      futures.add(executor.submit(() -> calls.read(route, shard, deadline, call)));
+      futures.add(executor.submit(() -> reader.read(route, shard, deadline, call).value()));
     }
     List<T> out = new ArrayList<>(futures.size());
     futures.forEach(f -> out.add(await(f)));
@@ -312,8 +387,9 @@ public final class PointsService extends PointsGrpc.PointsImplBase {
     }
   }
 
-  private static ShardReadLevel level(ReadOptions read) {
-    return ShardReadLevel.newBuilder().setConsistency(read.getConsistency()).build();
+  /** A scrolled point ordered by id, for the page merge. */
+  private record IdOrdered(PointId id, RetrievedPoint point) {
+    static final Comparator<IdOrdered> ORDER = Comparator.comparing(IdOrdered::id);
   }
 
   private static ConsistencyToken.Builder token(Route route) {

@@ -10,64 +10,22 @@ import io.quiver.common.grpc.ChannelPool;
 import io.quiver.common.shard.NodeId;
 import io.quiver.proto.v1.internal.DataNodeGrpc;
 import io.quiver.proto.v1.internal.DataNodeGrpc.DataNodeBlockingStub;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Calls on shard replicas within a request's deadline. A read goes to one replica and falls back
- * to the others on an error another replica may not have (unavailable, not hosted, behind); a
- * replica that says SHARD_NOT_HOSTED may just not have seen a new placement yet, so rounds repeat
- * after a short pause while the deadline allows. Errors about the request itself are not retried.
+ * Calls on one shard replica within a request's deadline, for the write path; a replica that says
+ * SHARD_NOT_HOSTED may just not have seen a new placement yet, so the call repeats after a short
+ * pause while the deadline allows. Reads go through {@code io.quiver.querynode.scatter.ShardReader}.
  */
 public final class ShardCalls {
   /** Pause between rounds over a shard's replicas when one may still be picking up its placement. */
   static final long ROUND_PAUSE_MILLIS = 50;
-  private static final Set<ErrorCode> OTHER_REPLICA_MAY_ANSWER = Set.of(
-      ErrorCode.UNAVAILABLE, ErrorCode.SHARD_NOT_HOSTED, ErrorCode.BEHIND, ErrorCode.NOT_LEADER,
-      ErrorCode.DEADLINE_EXCEEDED);
 
   private final ChannelPool channels;
-  // Spreads reads over replicas; races only skew the spread.
-  private final AtomicInteger turn = new AtomicInteger();
 
   public ShardCalls(ChannelPool channels) {
     this.channels = channels;
-  }
-
-  /**
-   * The answer of one voter of {@code shard}.
-   *
-   * @throws QuiverException UNAVAILABLE naming the shard and each replica's failure when none answers
-   */
-  public <T> T read(Route route, int shard, Deadline deadline, Function<DataNodeBlockingStub, T> call) {
-    List<NodeId> replicas = route.placement().shard(shard).voters();
-    int start = Math.floorMod(turn.getAndIncrement(), replicas.size());
-    List<String> failures = new ArrayList<>();
-    while (true) {
-      failures.clear();
-      boolean notHosted = false;
-      for (int i = 0; i < replicas.size() && !deadline.isExpired(); i++) {
-        NodeId node = replicas.get((start + i) % replicas.size());
-        boolean last = i == replicas.size() - 1;
-        try {
-          return invoke(route, node, last ? deadline : half(deadline), call);
-        } catch (QuiverException e) {
-          if (!OTHER_REPLICA_MAY_ANSWER.contains(e.code())) {
-            throw e;
-          }
-          failures.add(node + ": " + e.getMessage());
-          notHosted |= e.code() == ErrorCode.SHARD_NOT_HOSTED;
-        }
-      }
-      if (!notHosted || !pause(deadline)) {
-        throw QuiverException.unavailable(
-            route.describe(shard) + " has no answering replica" + (failures.isEmpty() ? " before the deadline" : ": " + String.join("; ", failures)));
-      }
-    }
   }
 
   /**
@@ -99,13 +57,8 @@ public final class ShardCalls {
     }
   }
 
-  private static Deadline half(Deadline d) {
-    long left = d.timeRemaining(TimeUnit.NANOSECONDS);
-    return Deadline.after(Math.max(1, left / 2), TimeUnit.NANOSECONDS);
-  }
-
-  /** Sleeps a round pause; false when the deadline would not allow another round. */
-  private static boolean pause(Deadline deadline) {
+  /** Sleeps a round pause; false when the deadline would not allow another round (reads use it too). */
+  public static boolean pause(Deadline deadline) {
     if (deadline.timeRemaining(TimeUnit.MILLISECONDS) <= 2 * ROUND_PAUSE_MILLIS) {
       return false;
     }
