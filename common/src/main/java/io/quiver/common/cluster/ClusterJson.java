@@ -34,6 +34,10 @@ public final class ClusterJson {
     o.put("capacity", l.capacity());
     o.put("zone", l.zone());
     o.put("incarnation", l.incarnation());
+    if (l.hasRaft()) {
+      o.put("raft_address", l.raftAddress());
+      o.put("raft_peer_id", l.raftPeerId());
+    }
     return bytes(o);
   }
 
@@ -44,7 +48,9 @@ public final class ClusterJson {
         o.path("address").asText(),
         o.path("capacity").asInt(),
         o.path("zone").asText(),
-        o.path("incarnation").asText());
+        o.path("incarnation").asText(),
+        o.path("raft_address").asText(""),
+        o.path("raft_peer_id").asText(""));
   }
 
   public static byte[] catalogEntry(CatalogEntry e) {

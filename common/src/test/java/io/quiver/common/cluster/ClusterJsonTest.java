@@ -19,6 +19,10 @@ class ClusterJsonTest {
 
     NodeLease l = new NodeLease(new NodeId("dn-1"), "10.0.0.1:7400", 100, "z1", UUID.randomUUID().toString());
     assertThat(ClusterJson.lease(ClusterJson.lease(l))).isEqualTo(l);
+    NodeLease withRaft = new NodeLease(new NodeId("dn-2"), "10.0.0.2:7400", 100, "z1", "inc", "10.0.0.2:7402", "dn-2@ab12cd34");
+    assertThat(ClusterJson.lease(ClusterJson.lease(withRaft))).isEqualTo(withRaft);
+    assertThat(withRaft.hasRaft()).isTrue();
+    assertThat(l.hasRaft()).isFalse();
 
     CollectionPlacement p = new CollectionPlacement(List.of(
         new ShardPlacement(0, List.of(new NodeId("a"), new NodeId("b")), List.of(new NodeId("c")))), 7);
