@@ -22,6 +22,8 @@ import io.quiver.common.shard.ShardPlacement;
 import io.quiver.proto.v1.PointId;
 import io.quiver.proto.v1.PointStruct;
 import io.quiver.proto.v1.ShardRef;
+import io.quiver.proto.v1.ShardWriteStatus;
+import io.quiver.common.shard.ShardId;
 import io.quiver.proto.v1.Vector;
 import io.quiver.proto.v1.internal.DataNodeGrpc;
 import io.quiver.proto.v1.internal.NodeStatusRequest;
@@ -58,6 +60,8 @@ class DataNodeServerTest {
         assertThat(lease.capacity()).isEqualTo(50);
         assertThat(lease.zone()).isEqualTo("zone-a");
         assertThat(lease.incarnation()).isEqualTo(dn.incarnation());
+        assertThat(lease.raftAddress()).isEqualTo(dn.raftAddress());
+        assertThat(lease.raftPeerId()).startsWith("dn1@");
 
         // Shard 0 on dn1, shard 1 elsewhere.
         UUID uuid = UUID.randomUUID();
@@ -72,9 +76,13 @@ class DataNodeServerTest {
           var stub = DataNodeGrpc.newBlockingStub(ch);
           await().atMost(Duration.ofSeconds(20)).until(
               () -> stub.nodeStatus(NodeStatusRequest.getDefaultInstance()).getReplicasCount() == 1);
-          var write = stub.shardWrite(ShardWriteRequest.newBuilder().setShard(ref(uuid, 0))
-              .setUpsert(UpsertOp.newBuilder().addPoints(point(1, 0, 0)).addPoints(point(2, 3, 4))).build());
-          assertThat(write.getAppliedIndex()).isEqualTo(1);
+          // A new group elects its leader within an election timeout: until then the write is refused.
+          ShardWriteRequest req = ShardWriteRequest.newBuilder().setShard(ref(uuid, 0)).setRequestId("w1")
+              .setUpsert(UpsertOp.newBuilder().addPoints(point(1, 0, 0)).addPoints(point(2, 3, 4))).build();
+          var write = await().atMost(Duration.ofSeconds(30)).until(() -> stub.shardWrite(req),
+              r -> r.getStatus() != ShardWriteStatus.FAILED || !r.getErrorCode().equals("NOT_LEADER"));
+          assertThat(write.getStatus()).isEqualTo(ShardWriteStatus.APPLIED);
+          assertThat(write.getAppliedIndex()).isPositive();
           assertThat(write.getAffected()).isEqualTo(2);
           var hits = stub.shardSearch(ShardSearchRequest.newBuilder().setShard(ref(uuid, 0))
               .setVector(vec(3, 3)).setK(5).build()).getHitsList();
@@ -87,6 +95,11 @@ class DataNodeServerTest {
               .setText("hello").setK(1).build()))
               .hasMessageContaining("text search arrives with the engine");
 
+          // The search answered at an index at least the write's.
+          assertThat(stub.shardSearch(ShardSearchRequest.newBuilder().setShard(ref(uuid, 0))
+              .setVector(vec(3, 3)).setK(5).build()).getAppliedIndex()).isGreaterThanOrEqualTo(write.getAppliedIndex());
+          assertThat(stub.nodeStatus(NodeStatusRequest.getDefaultInstance()).getReplicas(0).getRole()).isEqualTo("leader");
+
           // Drop: recorded first, then the catalog entry goes; the replica is deleted.
           z.create().creatingParentsIfNeeded().forPath(paths.dropped(uuid));
           z.delete().deletingChildrenIfNeeded().forPath(paths.collection("c"));
@@ -94,11 +107,79 @@ class DataNodeServerTest {
               () -> stub.nodeStatus(NodeStatusRequest.getDefaultInstance()).getReplicasCount() == 0);
           assertNotHosted(() -> stub.shardSearch(ShardSearchRequest.newBuilder().setShard(ref(uuid, 0))
               .setVector(vec(0, 0)).setK(1).build()), "does not host shard " + uuid + "/0");
+          await().atMost(Duration.ofSeconds(20)).until(() -> dn.groups().hostedShards().isEmpty());
         } finally {
           ch.shutdownNow();
         }
       }
       assertThat(z.checkExists().forPath(paths.node("dn1"))).as("lease gone after close").isNull();
+    }
+  }
+
+  @Test
+  void restartServesItsDataAndAReplicaOfAnUnknownCollectionIsQuarantinedNotDeleted() throws Exception {
+    try (TestingServer zk = new TestingServer(true);
+        CuratorFramework z = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+      z.start();
+      ZkSettings settings = ZkSettings.of(zk.getConnectString());
+      ZkPaths paths = settings.paths();
+      DataNodeConfig config = new DataNodeConfig(new NodeId("dn1"), "127.0.0.1", 0, settings, dir, 50, "zone-a");
+      UUID uuid = UUID.randomUUID();
+      CatalogEntry entry = new CatalogEntry("c", uuid, CollectionConfig.of(2, Distance.L2).withShards(1, 1), 1L);
+      z.create().creatingParentsIfNeeded().forPath(paths.collection("c"), ClusterJson.catalogEntry(entry));
+      z.create().forPath(paths.placement("c"), ClusterJson.placement(new CollectionPlacement(List.of(
+          new ShardPlacement(0, List.of(new NodeId("dn1")), List.of())), 0)));
+      ShardSearchRequest search = ShardSearchRequest.newBuilder().setShard(ref(uuid, 0)).setVector(vec(0, 0)).setK(5).build();
+      String raftAddress;
+      try (DataNodeServer dn = DataNodeServer.start(config)) {
+        raftAddress = dn.raftAddress();
+        withStub(dn, stub -> {
+          await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> stub.shardWrite(
+              ShardWriteRequest.newBuilder().setShard(ref(uuid, 0)).setRequestId("r1")
+                  .setUpsert(UpsertOp.newBuilder().addPoints(point(1, 0, 0)).addPoints(point(2, 3, 4))).build())
+              .getStatus() == ShardWriteStatus.APPLIED);
+        });
+      }
+
+      // Same directory: the replica is reopened, at the same Raft address, with its points.
+      try (DataNodeServer dn = DataNodeServer.start(config)) {
+        assertThat(dn.raftAddress()).isEqualTo(raftAddress);
+        withStub(dn, stub -> await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+            assertThat(stub.shardSearch(search).getHitsList()).extracting(h -> h.getId().getNum()).containsExactly(1L, 2L)));
+      }
+
+      // The catalog forgets the collection without recording a drop: the replica is kept, not served.
+      z.delete().deletingChildrenIfNeeded().forPath(paths.collection("c"));
+      try (DataNodeServer dn = DataNodeServer.start(config)) {
+        ShardId shard = new ShardId(uuid, 0);
+        assertThat(dn.readiness().ready()).isFalse(); // no coordinator leads here; but the check is done:
+        assertThat(dn.readiness().problems()).doesNotContain("local replicas not yet checked against the catalog");
+        assertThat(dn.groups().hostedShards()).containsExactly(shard);
+        assertThat(dn.groups().store(shard).countLive()).isEqualTo(2);
+        withStub(dn, stub -> {
+          assertThat(stub.nodeStatus(NodeStatusRequest.getDefaultInstance()).getReplicasCount()).isZero();
+          assertNotHosted(() -> stub.shardSearch(search), "does not host shard " + uuid + "/0");
+          // It comes back: served again, nothing lost.
+          z.create().creatingParentsIfNeeded().forPath(paths.collection("c"), ClusterJson.catalogEntry(entry));
+          z.create().forPath(paths.placement("c"), ClusterJson.placement(new CollectionPlacement(List.of(
+              new ShardPlacement(0, List.of(new NodeId("dn1")), List.of())), 0)));
+          await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+              assertThat(stub.shardSearch(search).getHitsCount()).isEqualTo(2));
+        });
+      }
+    }
+  }
+
+  interface StubUse {
+    void accept(DataNodeGrpc.DataNodeBlockingStub stub) throws Exception;
+  }
+
+  static void withStub(DataNodeServer dn, StubUse use) throws Exception {
+    ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", dn.port()).usePlaintext().build();
+    try {
+      use.accept(DataNodeGrpc.newBlockingStub(ch));
+    } finally {
+      ch.shutdownNow();
     }
   }
 

@@ -36,6 +36,8 @@ final class LoopbackCluster implements AutoCloseable {
         started.push(DataNodeServer.start(DataNodeConfig.from(source(Map.of(
             DataNodeConfig.NODE_ID, "data-node-" + i,
             DataNodeConfig.PORT, "0",
+            DataNodeConfig.RAFT_PORT, "0",
+          DataNodeConfig.RAFT_PORT, "0",
             DataNodeConfig.DATA_DIR, dir.resolve("data-node-" + i).toString())))));
       }
       queryNode = QueryNodeServer.start(QueryNodeConfig.from(source(Map.of(QueryNodeConfig.PORT, "0"))));

@@ -60,6 +60,10 @@ public final class Main {
     setIfAbsent("org.slf4j.simpleLogger.log.org.apache.zookeeper", "warn");
     setIfAbsent("org.slf4j.simpleLogger.log.org.apache.curator", "warn");
     setIfAbsent("org.slf4j.simpleLogger.log.io.grpc", "warn");
+    // Ratis logs every config key per replica at INFO and each failed append while a peer is down.
+    setIfAbsent("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+    setIfAbsent("org.slf4j.simpleLogger.log.org.apache.ratis.grpc.server.GrpcLogAppender", "error");
+    setIfAbsent("org.slf4j.simpleLogger.log.org.apache.ratis.server.impl", "error");
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
     setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
   }

@@ -1,5 +1,5 @@
 /**
- * Which shard replicas this node hosts: its lease in ZooKeeper, and the replica set kept in
- * line with the catalog's placement (new placements hosted, dropped collections deleted).
+ * Which shard replicas this node hosts: its lease in ZooKeeper (with its Raft address), and the
+ * replica set kept in line with the catalog (placed here: a Raft group; dropped: deleted; unknown: quarantined).
  */
 package io.quiver.datanode.hosting;

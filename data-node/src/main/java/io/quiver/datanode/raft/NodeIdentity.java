@@ -27,6 +27,24 @@ public record NodeIdentity(NodeId nodeId, String storageId, String raftAddress) 
   }
 
   /**
+   * The Raft address stored in {@code dataDir}, if it was formatted: a node given an ephemeral
+   * Raft port takes its old port again, so its groups find it where they left it.
+   */
+  public static java.util.Optional<String> storedRaftAddress(Path dataDir) {
+    Path file = dataDir.resolve(FILE);
+    if (!Files.exists(file)) {
+      return java.util.Optional.empty();
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    return java.util.Optional.ofNullable(p.getProperty("raft-address"));
+  }
+
+  /**
    * Reads the identity of {@code dataDir}, formatting it (a new storage id) if it has none.
    * A directory of another node is refused; a changed Raft address only with {@code readdress}.
    */

@@ -7,6 +7,8 @@ import io.quiver.common.model.Point;
 import io.quiver.common.model.PointId;
 import io.quiver.common.model.ScoredPoint;
 import io.quiver.common.shard.ShardId;
+import io.quiver.datanode.store.AppliedChange;
+import io.quiver.datanode.store.ShardStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -17,15 +19,14 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * One shard replica's points, kept in memory and searched exactly (a full scan). This is the one
- * class the index engine ({@code io.quiver.index.engine.ShardEngine}) replaces; its methods follow
- * that engine's shape. Each applied write advances the applied index by one (1, 2, 3, ...).
- * COSINE vectors are normalized on write, so their score is a dot product.
+ * One shard replica's points, kept in memory and searched exactly (a full scan): the search
+ * side of a replica whose rows live in its {@link ShardStore}. It follows the store — rebuilt
+ * from it ({@link #rebuild}), then each applied entry's changes ({@link #apply}) — so its
+ * applied index is the log index of the last change it holds. This is the one class the index
+ * engine ({@code io.quiver.index.engine.ShardEngine}) replaces; its methods follow that
+ * engine's shape. COSINE vectors are normalized on write, so their score is a dot product.
  */
 public final class LocalShard {
-  /** What a write did: the applied index after it, and the points it touched. */
-  public record Applied(long index, long affected) {}
-
   private final ShardId id;
   private final CollectionConfig config;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -38,6 +39,15 @@ public final class LocalShard {
     this.config = config;
   }
 
+  /** A shard holding every live row of {@code store}, at the store's applied index. */
+  public static LocalShard rebuild(ShardId id, CollectionConfig config, ShardStore store) {
+    LocalShard s = new LocalShard(id, config);
+    List<Point> batch = new ArrayList<>();
+    store.forEachLive(sp -> batch.add(sp.point()));
+    s.upsert(batch, store.appliedIndex());
+    return s;
+  }
+
   public ShardId id() {
     return id;
   }
@@ -46,7 +56,17 @@ public final class LocalShard {
     return config;
   }
 
-  public Applied upsert(List<Point> batch) {
+  /** Applies one applied entry's changes; replaying a change it holds already changes nothing. */
+  public void apply(AppliedChange change) {
+    if (!change.upserted().isEmpty()) {
+      upsert(change.upserted(), change.logIndex());
+    }
+    if (!change.deleted().isEmpty()) {
+      delete(change.deleted(), change.logIndex());
+    }
+  }
+
+  public void upsert(List<Point> batch, long logIndex) {
     List<Point> stored = new ArrayList<>(batch.size());
     for (Point p : batch) {
       checkDimension(p.vector());
@@ -56,28 +76,19 @@ public final class LocalShard {
     lock.writeLock().lock();
     try {
       stored.forEach(p -> points.put(p.id(), p));
-      return new Applied(++appliedIndex, stored.size());
+      appliedIndex = Math.max(appliedIndex, logIndex);
     } finally {
       lock.writeLock().unlock();
     }
   }
 
-  public Applied delete(Collection<PointId> ids) {
+  /** Deletes by id; returns how many were present. */
+  public int delete(Collection<PointId> ids, long logIndex) {
     lock.writeLock().lock();
     try {
-      long n = ids.stream().distinct().filter(i -> points.remove(i) != null).count();
-      return new Applied(++appliedIndex, n);
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
-  public Applied deleteByFilter(Filter filter) {
-    lock.writeLock().lock();
-    try {
-      long before = points.size();
-      points.values().removeIf(p -> PayloadMatcher.matches(filter, p.id(), p.payload()));
-      return new Applied(++appliedIndex, before - points.size());
+      int n = (int) ids.stream().distinct().filter(i -> points.remove(i) != null).count();
+      appliedIndex = Math.max(appliedIndex, logIndex);
+      return n;
     } finally {
       lock.writeLock().unlock();
     }

@@ -43,13 +43,13 @@ public final class NodeStore implements AutoCloseable {
 
     public Settings {
       if (blockCacheBytes < 1 << 20) {
-        throw new IllegalArgumentException("store block cache must be >= 1 MiB but was " + blockCacheBytes);
+        throw new IllegalArgumentException("data-node.store.block-cache must be >= 1 MiB but was " + blockCacheBytes);
       }
       if (writeBufferBytes < 64 << 10) {
-        throw new IllegalArgumentException("store write buffer must be >= 64 KiB but was " + writeBufferBytes);
+        throw new IllegalArgumentException("data-node.store.write-buffer must be >= 64 KiB but was " + writeBufferBytes);
       }
       if (requestTtl == null || requestTtl.isNegative() || requestTtl.isZero()) {
-        throw new IllegalArgumentException("request id ttl must be positive but was " + requestTtl);
+        throw new IllegalArgumentException("data-node.store.request-id-ttl must be positive but was " + requestTtl);
       }
     }
   }

@@ -68,6 +68,7 @@ public final class LocalCluster implements AutoCloseable {
       started.push(DataNodeServer.start(DataNodeConfig.from(source(Map.of(
           DataNodeConfig.NODE_ID, id,
           DataNodeConfig.PORT, "0",
+          DataNodeConfig.RAFT_PORT, "0",
           DataNodeConfig.DATA_DIR, dataDir.resolve(id).toString())))));
     }
     queryNode = QueryNodeServer.start(QueryNodeConfig.from(source(Map.of(

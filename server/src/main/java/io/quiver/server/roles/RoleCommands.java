@@ -62,13 +62,25 @@ public final class RoleCommands {
     @Option(names = "--zone", description = "Failure zone replicas are spread across (data-node.zone).")
     String zone;
 
+    @Option(names = "--raft-port", description = "Port of the node's Raft server; 0 picks a free one at first start"
+        + " and keeps it with the data (data-node.raft-port, default 7402).")
+    Integer raftPort;
+
+    @Option(names = "--readdress", description = "Start although the Raft address differs from the one stored with"
+        + " the data (data-node.readdress).")
+    boolean readdress;
+
     @Override
     public Integer call() throws InterruptedException {
       Map<String, String> flags = new HashMap<>();
       if (dataDir != null) flags.put(DataNodeConfig.DATA_DIR, dataDir.toString());
       if (capacity != null) flags.put(DataNodeConfig.CAPACITY, capacity.toString());
       if (zone != null) flags.put(DataNodeConfig.ZONE, zone);
+      if (raftPort != null) flags.put(DataNodeConfig.RAFT_PORT, raftPort.toString());
+      if (readdress) flags.put(DataNodeConfig.READDRESS, "true");
       DataNodeServer s = DataNodeServer.start(DataNodeConfig.from(options.source("data-node", flags)));
+      // Its lease must not outlive its Raft server: the node has shut itself down, the process goes too.
+      s.failed().thenRun(() -> System.exit(70));
       return run(spec, "data-node", s, s.address());
     }
   }
