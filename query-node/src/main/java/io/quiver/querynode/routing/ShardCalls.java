@@ -44,6 +44,11 @@ public final class ShardCalls {
     }
   }
 
+  /** One call to one replica, no retries: a failure comes back as the QuiverException the replica sent. */
+  public <T> T once(Route route, NodeId node, Deadline deadline, Function<DataNodeBlockingStub, T> call) {
+    return invoke(route, node, deadline, call);
+  }
+
   /** One call; a failure comes back as the QuiverException (code and message) the replica sent. */
   private <T> T invoke(Route route, NodeId node, Deadline deadline, Function<DataNodeBlockingStub, T> call) {
     NodeLease lease = route.leases().get(node);
