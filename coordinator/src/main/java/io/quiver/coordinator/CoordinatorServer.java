@@ -48,7 +48,7 @@ public final class CoordinatorServer implements AutoCloseable {
     Catalog catalog = new Catalog(zk, paths, leadership, Clock.systemUTC());
     ReplicaStatusProbe probe = new ReplicaStatusProbe(channels, executor, config.statusTimeout());
     List<BindableService> services =
-        List.of(new CollectionsService(catalog, probe), new AdminService(catalog, leadership, nodeId));
+        List.of(new CollectionsService(catalog, probe), new AdminService(catalog, leadership, nodeId, probe));
     this.server = GrpcServers.start(config.port(), services, executor);
     this.ops = OpsServer.start(config.httpPort(), OpsServer.newRegistry("coordinator", nodeId), this::readiness);
   }

@@ -15,6 +15,9 @@ import io.quiver.proto.v1.NodeStatus;
 import io.quiver.proto.v1.RebalancePlanResponse;
 import io.quiver.proto.v1.RebalanceRequest;
 import java.util.HashMap;
+import io.quiver.common.shard.ShardId;
+import io.quiver.coordinator.catalog.ReplicaStatusProbe;
+import io.quiver.proto.v1.internal.ReplicaStatus;
 import java.util.List;
 import java.util.Map;
 
@@ -25,8 +28,10 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
   private final Catalog catalog;
   private final Leadership leadership;
   private final String nodeId;
+  private final ReplicaStatusProbe probe;
 
-  public AdminService(Catalog catalog, Leadership leadership, String nodeId) {
+  public AdminService(Catalog catalog, Leadership leadership, String nodeId, ReplicaStatusProbe probe) {
+    this.probe = probe;
     this.catalog = catalog;
     this.leadership = leadership;
     this.nodeId = nodeId;
@@ -48,8 +53,13 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         .setCoordinatorLeader(nodeId)
         .setCoordinatorEpoch(epoch)
         .setCollections(collections.size());
+    // Which replicas each node leads, as its Raft groups say; a node that does not answer leads none.
+    Map<NodeId, Map<ShardId, ReplicaStatus>> status = probe.probe(catalog.leases());
     for (NodeLease l : catalog.leases()) {
+      int leaders = (int) status.getOrDefault(l.nodeId(), Map.of()).values().stream()
+          .filter(r -> r.getRole().equals("leader")).count();
       b.addNodes(NodeStatus.newBuilder()
+          .setLeaders(leaders)
           .setNodeId(l.nodeId().value())
           .setRole("data-node")
           .setAddress(l.address())

@@ -68,7 +68,8 @@ public final class CollectionsService extends CollectionsGrpc.CollectionsImplBas
       for (NodeId n : s.voters()) {
         ReplicaInfo r = replica(n, ReplicaRole.FOLLOWER, status.getOrDefault(n, Map.of()).get(shard));
         sb.addReplicas(r);
-        if (shardPoints == null && r.getLive()) {
+        // The leader's count is the shard's; a follower's may lag behind it.
+        if (r.getLive() && (shardPoints == null || r.getRole() == ReplicaRole.LEADER)) {
           shardPoints = r.getPoints();
         }
       }
@@ -90,15 +91,25 @@ public final class CollectionsService extends CollectionsGrpc.CollectionsImplBas
   }
 
   /**
-   * Without Raft (the slice) no replica leads: every voter shows as FOLLOWER of the query
-   * node's fan-out; a replica is live when its node answered and holds it.
+   * A replica as its node reports it: the role its Raft group gives it (leader, follower,
+   * learner), else the placement's; live when its node answered and holds it.
    */
-  private static ReplicaInfo replica(NodeId node, ReplicaRole role, ReplicaStatus s) {
-    ReplicaInfo.Builder r = ReplicaInfo.newBuilder().setNodeId(node.value()).setRole(role).setLive(s != null);
+  private static ReplicaInfo replica(NodeId node, ReplicaRole placed, ReplicaStatus s) {
+    ReplicaInfo.Builder r = ReplicaInfo.newBuilder().setNodeId(node.value()).setRole(placed).setLive(s != null);
     if (s != null) {
-      r.setPoints(s.getPoints()).setAppliedIndex(s.getAppliedIndex());
+      r.setRole(role(s.getRole(), placed)).setPoints(s.getPoints()).setAppliedIndex(s.getAppliedIndex());
     }
     return r.build();
+  }
+
+  /** The wire role of a data node's {@code leader|follower|learner}. */
+  static ReplicaRole role(String reported, ReplicaRole otherwise) {
+    return switch (reported) {
+      case "leader" -> ReplicaRole.LEADER;
+      case "follower" -> ReplicaRole.FOLLOWER;
+      case "learner" -> ReplicaRole.LEARNER;
+      default -> otherwise;
+    };
   }
 
   static CollectionInfo info(CatalogEntry e) {
