@@ -9,10 +9,10 @@ import io.quiver.common.error.QuiverException;
 import io.quiver.common.model.CollectionConfig;
 import io.quiver.common.model.Limits;
 import io.quiver.common.shard.CollectionPlacement;
-import io.quiver.common.shard.NodeId;
 import io.quiver.coordinator.election.Fence;
 import io.quiver.coordinator.election.Leadership;
-import io.quiver.coordinator.placement.RoundRobinPlacement;
+import io.quiver.coordinator.placement.HashRing;
+import io.quiver.coordinator.placement.RingNode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,9 +54,9 @@ public final class Catalog {
       if (zk.checkExists().forPath(paths.collection(name)) != null) {
         throw alreadyExists(name);
       }
-      CollectionPlacement placement =
-          RoundRobinPlacement.place(config.shardCount(), config.replicationFactor(), liveNodes());
       CatalogEntry entry = new CatalogEntry(name, UUID.randomUUID(), config, clock.millis());
+      CollectionPlacement placement =
+          new HashRing(placeableNodes()).place(entry.uuid(), config.shardCount(), config.replicationFactor());
       var ops = zk.transactionOp();
       ensureParent(paths.collections());
       write(fence,
@@ -167,8 +167,9 @@ public final class Catalog {
     }
   }
 
-  private List<NodeId> liveNodes() {
-    return leases().stream().map(NodeLease::nodeId).toList();
+  /** The nodes new replicas may go to: every data node holding a lease. */
+  private List<RingNode> placeableNodes() {
+    return leases().stream().map(RingNode::of).toList();
   }
 
   private void write(Fence fence, CuratorOp... ops) throws Exception {

@@ -1,5 +1,5 @@
 /**
- * Where a new collection's shard replicas go. The slice places round-robin over the live data
- * nodes; the consistent-hash ring of ARCHITECTURE.md replaces it with the coordinator issue.
+ * Where shard replicas go: a consistent-hash ring of data nodes with capacity-weighted virtual
+ * nodes and zone spreading, so a join or a leave moves about 1/N of the replicas.
  */
 package io.quiver.coordinator.placement;
