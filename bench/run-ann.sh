@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -pl bench -am install -DskipTests
 args="${*:---datasets siftsmall,gauss128,gauss768}"
-./mvnw -q -pl bench exec:exec@ann -Dann.args="$args"
+# "compile" runs the toolchain selection first, so exec forks a JDK >= 21.
+./mvnw -q -pl bench compile exec:exec@ann -Dann.args="$args"

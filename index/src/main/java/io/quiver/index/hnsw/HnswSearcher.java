@@ -117,13 +117,22 @@ public final class HnswSearcher {
         off = g.offset(c, level);
       }
       int end = off + a[off];
+      // Gather the unvisited neighbours first, then score them in one tight loop: the vector
+      // loads of consecutive neighbours overlap instead of waiting behind heap updates.
+      int[] ids = ctx.batchIds;
+      int m = 0;
       for (int i = off + 1; i <= end; i++) {
         int n = a[i];
-        if (!visited.visit(n)) {
-          continue;
+        if (visited.visit(n)) {
+          ids[m++] = n;
         }
-        float s = scorer.score(n);
-        scored++;
+      }
+      float[] scores = ctx.batchScores;
+      scorer.bulkScore(ids, scores, m);
+      scored += m;
+      for (int j = 0; j < m; j++) {
+        int n = ids[j];
+        float s = scores[j];
         if (s >= minAccepted) {
           cand.push(n, s);
           if ((accept == null || accept.test(n)) && res.insertWithOverflow(n, s) && res.isFull()) {

@@ -12,6 +12,8 @@ final class SearchContext {
   final NodeHeap candidates = NodeHeap.max(256);
   final NodeHeap results = NodeHeap.min(256);
   int[] scratch = new int[1 + 1024];
+  final int[] batchIds = new int[1024];
+  final float[] batchScores = new float[1024];
   // Score of the node the last greedy descent stopped at.
   float greedyScore;
 

@@ -41,11 +41,61 @@ public final class FloatScorers implements ScorerSource {
   }
 
   private QueryScorer scorer(float[] q, int qOff) {
-    FloatVectorStore s = store;
-    int d = dim;
-    if (l2) {
-      return ord -> -D.squareL2(q, qOff, s.chunk(ord), s.offset(ord), d);
+    return l2 ? new L2(q, qOff, store) : new Dot(q, qOff, store);
+  }
+
+  /**
+   * A scorer that caches the store's chunk table (re-reading it only for an ordinal beyond the
+   * cached one), so the hot loop does one plain array walk instead of a volatile read per score.
+   */
+  private abstract static class Cached implements QueryScorer {
+    final float[] q;
+    final int qOff;
+    final int dim;
+    private final FloatVectorStore store;
+    private float[][] table;
+
+    Cached(float[] q, int qOff, FloatVectorStore store) {
+      this.q = q;
+      this.qOff = qOff;
+      this.store = store;
+      this.dim = store.dimension();
+      this.table = store.table();
     }
-    return ord -> D.dot(q, qOff, s.chunk(ord), s.offset(ord), d);
+
+    final float[] chunk(int ord) {
+      float[][] t = table;
+      int c = ord >>> FloatVectorStore.SHIFT;
+      if (c >= t.length || t[c] == null) {
+        t = table = store.table();
+      }
+      return t[c];
+    }
+
+    final int offset(int ord) {
+      return (ord & FloatVectorStore.MASK) * dim;
+    }
+  }
+
+  private static final class L2 extends Cached {
+    L2(float[] q, int qOff, FloatVectorStore store) {
+      super(q, qOff, store);
+    }
+
+    @Override
+    public float score(int ord) {
+      return -D.squareL2(q, qOff, chunk(ord), offset(ord), dim);
+    }
+  }
+
+  private static final class Dot extends Cached {
+    Dot(float[] q, int qOff, FloatVectorStore store) {
+      super(q, qOff, store);
+    }
+
+    @Override
+    public float score(int ord) {
+      return D.dot(q, qOff, chunk(ord), offset(ord), dim);
+    }
   }
 }

@@ -75,6 +75,11 @@ public final class FloatVectorStore {
     }
   }
 
+  /** The current chunk table (chunks never move; the table is replaced when it grows). */
+  float[][] table() {
+    return chunks;
+  }
+
   /** The chunk holding ordinal {@code ord}. */
   public float[] chunk(int ord) {
     return chunks[ord >>> SHIFT];

@@ -4,4 +4,11 @@ package io.quiver.index.vector;
 @FunctionalInterface
 public interface QueryScorer {
   float score(int ord);
+
+  /** Scores {@code ords[0..n)} into {@code out[0..n)}. */
+  default void bulkScore(int[] ords, float[] out, int n) {
+    for (int i = 0; i < n; i++) {
+      out[i] = score(ords[i]);
+    }
+  }
 }
