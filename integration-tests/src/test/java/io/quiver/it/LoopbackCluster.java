@@ -6,39 +6,43 @@ import io.quiver.coordinator.CoordinatorConfig;
 import io.quiver.coordinator.CoordinatorServer;
 import io.quiver.datanode.DataNodeConfig;
 import io.quiver.datanode.DataNodeServer;
+import io.quiver.datanode.raft.RaftSettings;
 import io.quiver.querynode.QueryNodeConfig;
 import io.quiver.querynode.QueryNodeServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.curator.test.TestingServer;
 
 /**
  * A real cluster on loopback for a test class: a ZooKeeper (Curator's testing server), one
  * coordinator, {@code dataNodes} data nodes and one query node, each its own component with its
- * own ZooKeeper session and gRPC server. ZooKeeper sessions get 3x the default timeout, so a
- * starved 2-core machine does not expire them.
+ * own ZooKeeper session, gRPC and Raft servers. ZooKeeper sessions and Raft election timeouts
+ * get 3x the default, so a starved 2-core machine neither expires them nor fails over for
+ * nothing. A data node can be stopped and started again on its directory.
  */
 final class LoopbackCluster implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final TestingServer zk;
   private final QueryNodeServer queryNode;
+  private final Path dir;
+  /** The data nodes by number - 1; null while stopped. Test thread only. */
+  private final List<DataNodeServer> dataNodes = new ArrayList<>();
 
   LoopbackCluster(Path dir, int dataNodes) throws Exception {
+    this.dir = dir;
     zk = new TestingServer(true);
     started.push(zk);
     try {
       started.push(CoordinatorServer.start(CoordinatorConfig.from(source(Map.of(CoordinatorConfig.PORT, "0")))));
       for (int i = 1; i <= dataNodes; i++) {
-        started.push(DataNodeServer.start(DataNodeConfig.from(source(Map.of(
-            DataNodeConfig.NODE_ID, "data-node-" + i,
-            DataNodeConfig.PORT, "0",
-            DataNodeConfig.RAFT_PORT, "0",
-          DataNodeConfig.RAFT_PORT, "0",
-            DataNodeConfig.DATA_DIR, dir.resolve("data-node-" + i).toString())))));
+        this.dataNodes.add(null);
+        startDataNode(i);
       }
       queryNode = QueryNodeServer.start(QueryNodeConfig.from(source(Map.of(QueryNodeConfig.PORT, "0"))));
       started.push(queryNode);
@@ -47,6 +51,34 @@ final class LoopbackCluster implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** Starts data node {@code n} (1-based) on its directory: a first start, or a restart after {@link #stopDataNode}. */
+  DataNodeServer startDataNode(int n) {
+    DataNodeServer s = DataNodeServer.start(DataNodeConfig.from(source(Map.of(
+        DataNodeConfig.NODE_ID, "data-node-" + n,
+        DataNodeConfig.PORT, "0",
+        DataNodeConfig.RAFT_PORT, "0",
+        DataNodeConfig.DATA_DIR, dir.resolve("data-node-" + n).toString()))));
+    dataNodes.set(n - 1, s);
+    return s;
+  }
+
+  /** Stops data node {@code n}: its lease, its gRPC and Raft servers go; its directory stays. */
+  void stopDataNode(int n) {
+    DataNodeServer s = dataNodes.set(n - 1, null);
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  /** Data node {@code n}, or null while stopped. */
+  DataNodeServer dataNode(int n) {
+    return dataNodes.get(n - 1);
+  }
+
+  int dataNodeCount() {
+    return dataNodes.size();
   }
 
   private ConfigSource source(Map<String, String> role) {
@@ -58,6 +90,8 @@ final class LoopbackCluster implements AutoCloseable {
     }
     m.put(ZkSettings.SESSION_TIMEOUT, "30s");
     m.put(ZkSettings.CONNECTION_TIMEOUT, "30s");
+    m.put(RaftSettings.KEYS[0], "3s"); // election timeout min, 3x
+    m.put(RaftSettings.KEYS[1], "6s"); // election timeout max, 3x
     return ConfigSource.of(m);
   }
 
@@ -68,6 +102,9 @@ final class LoopbackCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    for (int n = dataNodes.size(); n >= 1; n--) {
+      stopDataNode(n);
+    }
     while (!started.isEmpty()) {
       try {
         started.pop().close();
