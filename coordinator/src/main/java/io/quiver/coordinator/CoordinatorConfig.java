@@ -3,6 +3,7 @@ package io.quiver.coordinator;
 import io.quiver.common.cluster.ZkSettings;
 import io.quiver.common.config.ConfigSource;
 import io.quiver.common.shard.NodeId;
+import io.quiver.coordinator.membership.MembershipSettings;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -10,10 +11,12 @@ import java.util.Objects;
  * A coordinator's configuration. {@code host} is the address other nodes reach it by (it listens
  * on every interface); {@code port} 0 takes an ephemeral port. {@code statusTimeout} bounds the
  * status calls Describe makes to data nodes. {@code httpPort} serves {@code /metrics}, {@code
- * /healthz} and {@code /readyz} (0: an ephemeral port).
+ * /healthz} and {@code /readyz} (0: an ephemeral port). {@code membership} times replacement and
+ * throttles moves.
  */
 public record CoordinatorConfig(
-    NodeId nodeId, String host, int port, ZkSettings zookeeper, Duration statusTimeout, int httpPort) {
+    NodeId nodeId, String host, int port, ZkSettings zookeeper, Duration statusTimeout, int httpPort,
+    MembershipSettings membership) {
   public static final String NODE_ID = "coordinator.node-id";
   public static final String HOST = "coordinator.host";
   public static final String PORT = "coordinator.port";
@@ -41,6 +44,13 @@ public record CoordinatorConfig(
     if (httpPort < 0 || httpPort > 65_535) {
       throw new IllegalArgumentException(HTTP_PORT + " must be in 0..65535 but was " + httpPort);
     }
+    Objects.requireNonNull(membership, "membership");
+  }
+
+  /** With the default membership settings (replace-delay 2 min, ...). */
+  public CoordinatorConfig(NodeId nodeId, String host, int port, ZkSettings zookeeper, Duration statusTimeout,
+      int httpPort) {
+    this(nodeId, host, port, zookeeper, statusTimeout, httpPort, MembershipSettings.DEFAULTS);
   }
 
   /** A configuration whose HTTP endpoint takes an ephemeral port (tests run several roles in one JVM). */
@@ -55,6 +65,7 @@ public record CoordinatorConfig(
         c.getInt(PORT, DEFAULT_PORT),
         ZkSettings.from(c),
         c.getDuration(STATUS_TIMEOUT, DEFAULT_STATUS_TIMEOUT),
-        c.getInt(HTTP_PORT, DEFAULT_HTTP_PORT));
+        c.getInt(HTTP_PORT, DEFAULT_HTTP_PORT),
+        MembershipSettings.from(c));
   }
 }

@@ -7,6 +7,8 @@ import io.quiver.common.cluster.ZkClients;
 import io.quiver.common.grpc.GrpcServers;
 import io.quiver.common.ops.OpsServer;
 import io.quiver.common.ops.Readiness;
+import io.quiver.datanode.admin.EpochGuard;
+import io.quiver.datanode.admin.ReplicaAdmin;
 import io.quiver.datanode.api.DataNodeService;
 import io.quiver.datanode.hosting.HostedReplicas;
 import io.quiver.datanode.hosting.Lease;
@@ -17,6 +19,7 @@ import io.quiver.datanode.shard.ShardIndexes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataNodeServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DataNodeServer.class);
+  /** Bounds one membership change the coordinator asks for (a leader transfer waits for an election). */
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(20);
 
   private final DataNodeConfig config;
   private final CuratorFramework zk;
@@ -66,7 +71,8 @@ public final class DataNodeServer implements AutoCloseable {
       this.watcher = new ClusterWatcher(zk, config.zookeeper().paths());
       watcher.addListener(replicas::reconcile);
       this.server = GrpcServers.start(config.port(),
-          List.of(new DataNodeService(config.nodeId(), replicas, groups)), executor);
+          List.of(new DataNodeService(config.nodeId(), replicas, groups, new ReplicaAdmin(config.nodeId(), groups,
+              replicas, new EpochGuard(config.dataDir()), ADMIN_TIMEOUT))), executor);
       this.ops = OpsServer.start(config.httpPort(), OpsServer.newRegistry("data-node", config.nodeId().value()),
           this::readiness);
     } catch (RuntimeException e) {

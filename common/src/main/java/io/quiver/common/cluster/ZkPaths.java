@@ -42,6 +42,33 @@ public record ZkPaths(String root) {
     return nodes() + "/" + nodeId;
   }
 
+  /** Nodes whose lease vanished, each with the time it was noticed (persistent; the replace-delay clock). */
+  public String nodesLost() {
+    return root + "/nodes-lost";
+  }
+
+  public String nodeLost(String nodeId) {
+    return nodesLost() + "/" + nodeId;
+  }
+
+  /** Nodes being drained: the ring leaves them out, so their replicas move away. */
+  public String draining() {
+    return root + "/draining";
+  }
+
+  public String draining(String nodeId) {
+    return draining() + "/" + nodeId;
+  }
+
+  /** Rebalance plans and their moves in progress, for resumption after a coordinator failover. */
+  public String rebalance() {
+    return root + "/rebalance";
+  }
+
+  public String rebalance(String planId) {
+    return rebalance() + "/" + planId;
+  }
+
   public String collections() {
     return root + "/collections";
   }

@@ -10,6 +10,7 @@ import io.quiver.common.model.CollectionConfig;
 import io.quiver.common.model.Limits;
 import io.quiver.common.shard.CollectionPlacement;
 import io.quiver.coordinator.election.Fence;
+import io.quiver.coordinator.election.FencedWrites;
 import io.quiver.coordinator.election.Leadership;
 import io.quiver.coordinator.placement.HashRing;
 import io.quiver.coordinator.placement.RingNode;
@@ -173,25 +174,11 @@ public final class Catalog {
   }
 
   private void write(Fence fence, CuratorOp... ops) throws Exception {
-    List<CuratorOp> all = new ArrayList<>(ops.length + 1);
-    all.add(zk.transactionOp().check().withVersion(fence.epochVersion()).forPath(paths.epoch()));
-    all.addAll(List.of(ops));
-    try {
-      zk.transaction().forOperations(all);
-    } catch (KeeperException.BadVersionException e) {
-      throw new QuiverException(
-          ErrorCode.STALE_EPOCH,
-          "coordinator epoch " + fence.epoch() + " is no longer current: this coordinator was deposed; retry on the leader",
-          e);
-    }
+    FencedWrites.commit(zk, paths, fence, List.of(ops));
   }
 
   private void ensureParent(String path) throws Exception {
-    try {
-      zk.create().creatingParentsIfNeeded().forPath(path);
-    } catch (KeeperException.NodeExistsException e) {
-      // already there
-    }
+    FencedWrites.ensure(zk, path);
   }
 
   private static QuiverException alreadyExists(String name) {

@@ -17,6 +17,7 @@ import io.quiver.common.shard.ShardId;
 import io.quiver.common.wire.WireFilters;
 import io.quiver.common.wire.WireValues;
 import io.quiver.common.wire.WireVectors;
+import io.quiver.datanode.admin.ReplicaAdmin;
 import io.quiver.datanode.hosting.HostedReplicas;
 import io.quiver.datanode.raft.ShardGroups;
 import io.quiver.datanode.raft.WriteOutcome;
@@ -73,11 +74,18 @@ public final class DataNodeService extends DataNodeGrpc.DataNodeImplBase {
   private final NodeId self;
   private final HostedReplicas replicas;
   private final ShardGroups groups;
+  private final ReplicaAdmin admin;
 
   public DataNodeService(NodeId self, HostedReplicas replicas, ShardGroups groups) {
+    this(self, replicas, groups, null);
+  }
+
+  /** With {@code admin}, the coordinator's ReplicaAdmin calls are served; without, refused. */
+  public DataNodeService(NodeId self, HostedReplicas replicas, ShardGroups groups, ReplicaAdmin admin) {
     this.self = self;
     this.replicas = replicas;
     this.groups = groups;
+    this.admin = admin;
   }
 
   @Override
@@ -205,7 +213,11 @@ public final class DataNodeService extends DataNodeGrpc.DataNodeImplBase {
 
   @Override
   public void replicaAdmin(ReplicaAdminRequest req, StreamObserver<ReplicaAdminResponse> out) {
-    throw new QuiverException(ErrorCode.FAILED_PRECONDITION, ADMIN_LATER);
+    if (admin == null) {
+      throw new QuiverException(ErrorCode.FAILED_PRECONDITION, ADMIN_LATER);
+    }
+    out.onNext(admin.handle(ShardMessages.shard(req.getShard()), req));
+    out.onCompleted();
   }
 
   @Override

@@ -165,9 +165,12 @@ public final class HostedReplicas implements AutoCloseable {
   private boolean host(ClusterSnapshot snapshot, ShardId shard, CatalogEntry e, ShardPlacement p) {
     try {
       if (!groups.hostedShards().contains(shard)) {
-        List<ShardPeer> voters = peers(snapshot, p.voters());
-        List<ShardPeer> learners = peers(snapshot, p.learners());
-        if (voters == null || learners == null) {
+        // A learner joins a running group: it needs only some voter to start from (the leader's
+        // configuration replaces the list), so a voter without a lease — the node it replaces — is skipped.
+        boolean joining = p.learners().contains(self);
+        List<ShardPeer> voters = joining ? leased(snapshot, p.voters()) : peers(snapshot, p.voters());
+        List<ShardPeer> learners = joining ? leased(snapshot, p.learners()) : peers(snapshot, p.learners());
+        if (voters == null || learners == null || voters.isEmpty()) {
           log.debug("shard {}: waiting for the leases of its members {} {}", shard, p.voters(), p.learners());
           return true; // the lease's arrival is a new snapshot
         }
@@ -197,6 +200,40 @@ public final class HostedReplicas implements AutoCloseable {
     log.info("node {} deletes replica {}: collection dropped", self, shard);
     groups.removeReplica(shard);
     indexes.remove(shard);
+  }
+
+  /**
+   * Deletes this node's replica of {@code shard} (on the worker, between reconciliations): the
+   * coordinator's last step of a move, once the replica's peer has left the group and the
+   * placement no longer lists this node.
+   */
+  public void release(ShardId shard) {
+    try {
+      worker.submit(() -> {
+        served.remove(shard);
+        quarantined.remove(shard);
+        log.info("node {} deletes replica {}: moved away", self, shard);
+        groups.removeReplica(shard);
+        indexes.remove(shard);
+      }).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QuiverException(ErrorCode.UNAVAILABLE, "interrupted while deleting replica " + shard, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new QuiverException(ErrorCode.INTERNAL, "deleting replica " + shard + " failed", e.getCause());
+    }
+  }
+
+  /** The Raft peers of those of {@code nodes} that hold a lease with a Raft address. */
+  private static List<ShardPeer> leased(ClusterSnapshot snapshot, List<NodeId> nodes) {
+    List<ShardPeer> out = new ArrayList<>(nodes.size());
+    for (NodeId n : nodes) {
+      NodeLease l = snapshot.leases().get(n);
+      if (l != null && l.hasRaft()) {
+        out.add(new ShardPeer(l.raftPeerId(), l.raftAddress()));
+      }
+    }
+    return out;
   }
 
   /** The Raft peers of {@code nodes}, or null while one of them has no lease with a Raft address. */

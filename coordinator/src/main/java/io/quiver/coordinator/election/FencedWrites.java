@@ -1,0 +1,46 @@
+package io.quiver.coordinator.election;
+
+import io.quiver.common.cluster.ZkPaths;
+import io.quiver.common.error.ErrorCode;
+import io.quiver.common.error.QuiverException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.zookeeper.KeeperException;
+
+/**
+ * Every coordinator write: one ZooKeeper transaction that first checks the epoch znode's version,
+ * so a coordinator deposed between its leadership check and its write changes nothing.
+ */
+public final class FencedWrites {
+  private FencedWrites() {}
+
+  /**
+   * @throws QuiverException STALE_EPOCH when {@code fence} is no longer current (nothing was written)
+   */
+  public static void commit(CuratorFramework zk, ZkPaths paths, Fence fence, List<CuratorOp> ops) throws Exception {
+    List<CuratorOp> all = new ArrayList<>(ops.size() + 1);
+    all.add(zk.transactionOp().check().withVersion(fence.epochVersion()).forPath(paths.epoch()));
+    all.addAll(ops);
+    try {
+      zk.transaction().forOperations(all);
+    } catch (KeeperException.BadVersionException e) {
+      // The first op is the epoch check; a later op's version conflict names its own path.
+      if (e.getPath() == null || e.getPath().equals(paths.epoch())) {
+        throw new QuiverException(ErrorCode.STALE_EPOCH, "coordinator epoch " + fence.epoch()
+            + " is no longer current: this coordinator was deposed; retry on the leader", e);
+      }
+      throw new QuiverException(ErrorCode.FAILED_PRECONDITION, "changed concurrently: " + e.getPath(), e);
+    }
+  }
+
+  /** Creates {@code path} and its parents unless it exists (containers, not fenced). */
+  public static void ensure(CuratorFramework zk, String path) throws Exception {
+    try {
+      zk.create().creatingParentsIfNeeded().forPath(path);
+    } catch (KeeperException.NodeExistsException e) {
+      // already there
+    }
+  }
+}
