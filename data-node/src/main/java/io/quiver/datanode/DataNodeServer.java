@@ -49,6 +49,7 @@ public final class DataNodeServer implements AutoCloseable {
   private final CuratorFramework zk;
   private final ExecutorService executor;
   private final ShardGroups groups;
+  private final ShardIndexes indexes = new ShardIndexes();
   private final HostedReplicas replicas;
   private final ClusterWatcher watcher;
   private final Server server;
@@ -63,7 +64,6 @@ public final class DataNodeServer implements AutoCloseable {
     this.config = config;
     this.zk = zk;
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
-    ShardIndexes indexes = new ShardIndexes();
     this.groups = ShardGroups.start(config.dataDir(), config.nodeId(), raftAddress(config), config.readdress(),
         config.raft(), config.store(), indexes);
     try {
@@ -212,6 +212,7 @@ public final class DataNodeServer implements AutoCloseable {
     GrpcServers.stop(server);
     ops.close();
     groups.close();
+    indexes.close();
     executor.shutdown();
     zk.close();
     log.info("data node {} stopped", Objects.requireNonNull(config.nodeId()));

@@ -20,6 +20,8 @@ import io.quiver.common.wire.WireVectors;
 import io.quiver.datanode.admin.ReplicaAdmin;
 import io.quiver.datanode.hosting.HostedReplicas;
 import io.quiver.datanode.raft.ShardGroups;
+import io.quiver.datanode.shard.LocalShard;
+import io.quiver.index.engine.SearchOptions;
 import io.quiver.datanode.raft.WriteOutcome;
 import io.quiver.datanode.store.ShardOp;
 import io.quiver.proto.v1.ReadConsistency;
@@ -63,7 +65,6 @@ import java.util.concurrent.TimeUnit;
  * applied index it was served at.
  */
 public final class DataNodeService extends DataNodeGrpc.DataNodeImplBase {
-  static final String TEXT_LATER = "text search arrives with the engine";
   static final String TRANSFER_LATER = "shard transfer arrives with snapshots over the internal API";
   static final String ADMIN_LATER = "replica administration arrives with membership changes (issue #10)";
   /** Used when a call carries no deadline. */
@@ -142,22 +143,26 @@ public final class DataNodeService extends DataNodeGrpc.DataNodeImplBase {
   public void shardSearch(ShardSearchRequest req, StreamObserver<ShardSearchResponse> out) {
     ShardId id = ShardMessages.shard(req.getShard());
     HostedReplicas.Served shard = replicas.require(id);
-    if (!req.getText().isEmpty()) {
-      throw QuiverException.invalid("text: " + TEXT_LATER);
-    }
     if (req.getK() < 1 || req.getK() > Limits.MAX_K) {
       throw QuiverException.invalid("k must be in 1.." + Limits.MAX_K + " but was " + Integer.toUnsignedString(req.getK()));
     }
-    float[] q = WireVectors.vector("vector", req.getVector(), shard.config().dimension());
+    boolean text = !req.getText().isEmpty();
+    float[] q = text ? null : WireVectors.vector("vector", req.getVector(), shard.config().dimension());
+    int ef = req.getEf() == 0 ? shard.config().hnsw().efSearch() : req.getEf();
+    if (ef < 1 || ef > SearchOptions.MAX_EF) {
+      throw QuiverException.invalid("ef must be in 1.." + SearchOptions.MAX_EF + " but was " + Integer.toUnsignedString(ef));
+    }
     Filter filter = WireFilters.fromProto(req.getFilter());
     long index = awaitReadable(id, req.getRead());
     long start = System.nanoTime();
-    var hits = served(id).index().search(q, req.getK(), filter);
+    LocalShard s = served(id).index();
+    var hits = text ? s.searchText(req.getText(), req.getK(), filter)
+        : s.search(q, req.getK(), filter, ef, req.getExact());
     ShardSearchResponse.Builder b = ShardSearchResponse.newBuilder()
         .setAppliedIndex(index)
         .setGeneration(GENERATION)
-        .setPath("exact")
-        .setCandidates(shard.index().size());
+        .setPath(text ? "bm25" : req.getExact() ? "exact" : "hnsw")
+        .setCandidates(s.size());
     hits.forEach(h -> b.addHits(ShardMessages.scored(h, req.getWithPayload(), req.getWithVector())));
     out.onNext(b.setMicros((System.nanoTime() - start) / 1_000).build());
     out.onCompleted();

@@ -34,7 +34,7 @@ public final class ShardIndexes implements ShardApplyListener {
     Slot s = slots.computeIfAbsent(shard, k -> new Slot());
     synchronized (s) {
       s.store = store;
-      s.index = s.config == null ? null : LocalShard.rebuild(shard, s.config, store);
+      replace(s, s.config == null ? null : LocalShard.rebuild(shard, s.config, store));
     }
   }
 
@@ -60,7 +60,16 @@ public final class ShardIndexes implements ShardApplyListener {
       }
       s.config = config;
       s.store = store;
-      s.index = LocalShard.rebuild(shard, config, store);
+      replace(s, LocalShard.rebuild(shard, config, store));
+    }
+  }
+
+  /** Swaps in a new index; the old one's background work stops (a search still holding it finishes). */
+  private static void replace(Slot s, LocalShard index) {
+    LocalShard old = s.index;
+    s.index = index;
+    if (old != null) {
+      old.close();
     }
   }
 
@@ -72,6 +81,16 @@ public final class ShardIndexes implements ShardApplyListener {
 
   /** Forgets a replica that was deleted. */
   public void remove(ShardId shard) {
-    slots.remove(shard);
+    Slot s = slots.remove(shard);
+    if (s != null) {
+      synchronized (s) {
+        replace(s, null);
+      }
+    }
+  }
+
+  /** Stops every index's background work (the node is closing). */
+  public void close() {
+    slots.keySet().forEach(this::remove);
   }
 }
