@@ -13,6 +13,8 @@ import io.quiver.coordinator.api.CollectionsService;
 import io.quiver.coordinator.catalog.Catalog;
 import io.quiver.coordinator.catalog.ReplicaStatusProbe;
 import io.quiver.coordinator.election.Leadership;
+import io.quiver.coordinator.membership.MembershipController;
+import io.quiver.coordinator.membership.ShardMover;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +36,7 @@ public final class CoordinatorServer implements AutoCloseable {
   private final ExecutorService executor;
   private final ChannelPool channels;
   private final Leadership leadership;
+  private final MembershipController membership;
   private final Server server;
   private final OpsServer ops;
 
@@ -47,10 +50,17 @@ public final class CoordinatorServer implements AutoCloseable {
     this.leadership = new Leadership(zk, paths, nodeId);
     Catalog catalog = new Catalog(zk, paths, leadership, Clock.systemUTC());
     ReplicaStatusProbe probe = new ReplicaStatusProbe(channels, executor, config.statusTimeout());
+    this.membership = new MembershipController(zk, paths, leadership, catalog,
+        new ShardMover(catalog, leadership, channels, config.membership()), probe, config.membership(), Clock.systemUTC());
     List<BindableService> services =
-        List.of(new CollectionsService(catalog, probe), new AdminService(catalog, leadership, nodeId, probe));
+        List.of(new CollectionsService(catalog, probe), new AdminService(catalog, leadership, nodeId, probe, membership));
     this.server = GrpcServers.start(config.port(), services, executor);
-    this.ops = OpsServer.start(config.httpPort(), OpsServer.newRegistry("coordinator", nodeId), this::readiness);
+    var registry = OpsServer.newRegistry("coordinator", nodeId);
+    registry.gauge("quiver_rebalance_moves_in_progress", membership, MembershipController::movesInProgress);
+    registry.gauge("quiver_rebalance_moves_done", membership, MembershipController::movesDone);
+    registry.gauge("quiver_rebalance_moves_total", membership, MembershipController::movesTotal);
+    registry.gauge("quiver_rebalance_bytes_copied", membership, MembershipController::bytesCopied);
+    this.ops = OpsServer.start(config.httpPort(), registry, this::readiness);
   }
 
   /** Ready when connected to ZooKeeper and some coordinator (this one or another) leads. */
@@ -81,6 +91,7 @@ public final class CoordinatorServer implements AutoCloseable {
     }
     try {
       s.leadership.start(s.address());
+      s.membership.start();
     } catch (RuntimeException e) {
       s.close();
       throw e;
@@ -116,6 +127,7 @@ public final class CoordinatorServer implements AutoCloseable {
 
   @Override
   public void close() {
+    membership.close();
     leadership.close();
     GrpcServers.stop(server);
     ops.close();

@@ -2,11 +2,14 @@ package io.quiver.coordinator.api;
 
 import io.grpc.stub.StreamObserver;
 import io.quiver.common.cluster.NodeLease;
-import io.quiver.common.error.ErrorCode;
 import io.quiver.common.error.QuiverException;
 import io.quiver.common.shard.NodeId;
+import io.quiver.common.shard.ShardId;
 import io.quiver.coordinator.catalog.Catalog;
+import io.quiver.coordinator.catalog.ReplicaStatusProbe;
 import io.quiver.coordinator.election.Leadership;
+import io.quiver.coordinator.membership.MembershipController;
+import io.quiver.coordinator.membership.Move;
 import io.quiver.proto.v1.AdminGrpc;
 import io.quiver.proto.v1.ClusterStatusRequest;
 import io.quiver.proto.v1.ClusterStatusResponse;
@@ -14,23 +17,25 @@ import io.quiver.proto.v1.DrainRequest;
 import io.quiver.proto.v1.NodeStatus;
 import io.quiver.proto.v1.RebalancePlanResponse;
 import io.quiver.proto.v1.RebalanceRequest;
-import java.util.HashMap;
-import io.quiver.common.shard.ShardId;
-import io.quiver.coordinator.catalog.ReplicaStatusProbe;
+import io.quiver.proto.v1.ReplicaMove;
 import io.quiver.proto.v1.internal.ReplicaStatus;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The public Admin API on the leading coordinator. Rebalancing is refused clearly until issue #10. */
 public final class AdminService extends AdminGrpc.AdminImplBase {
-  static final String REBALANCE_LATER = "rebalancing arrives with the coordinator issue (#10)";
 
   private final Catalog catalog;
   private final Leadership leadership;
   private final String nodeId;
   private final ReplicaStatusProbe probe;
+  private final MembershipController membership;
 
-  public AdminService(Catalog catalog, Leadership leadership, String nodeId, ReplicaStatusProbe probe) {
+  public AdminService(Catalog catalog, Leadership leadership, String nodeId, ReplicaStatusProbe probe,
+      MembershipController membership) {
+    this.membership = membership;
     this.probe = probe;
     this.catalog = catalog;
     this.leadership = leadership;
@@ -52,7 +57,11 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     ClusterStatusResponse.Builder b = ClusterStatusResponse.newBuilder()
         .setCoordinatorLeader(nodeId)
         .setCoordinatorEpoch(epoch)
-        .setCollections(collections.size());
+        .setCollections(collections.size())
+        .setMovesInProgress(membership.movesInProgress())
+        .setMovesDone(membership.movesDone())
+        .setMovesTotal(membership.movesTotal())
+        .setBytesCopied(membership.bytesCopied());
     // Which replicas each node leads, as its Raft groups say; a node that does not answer leads none.
     Map<NodeId, Map<ShardId, ReplicaStatus>> status = probe.probe(catalog.leases());
     for (NodeLease l : catalog.leases()) {
@@ -75,21 +84,42 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
   @Override
   public void rebalancePlan(RebalanceRequest req, StreamObserver<RebalancePlanResponse> out) {
-    throw later();
+    out.onNext(response(membership.plan(req.getCollection(), Set.of()), ""));
+    out.onCompleted();
   }
 
   @Override
   public void rebalanceApply(RebalanceRequest req, StreamObserver<RebalancePlanResponse> out) {
-    throw later();
+    List<Move> plan = membership.plan(req.getCollection(), Set.of());
+    out.onNext(response(plan, membership.apply(plan)));
+    out.onCompleted();
   }
 
   @Override
   public void drain(DrainRequest req, StreamObserver<RebalancePlanResponse> out) {
-    throw later();
+    NodeId node;
+    try {
+      node = new NodeId(req.getNodeId());
+    } catch (IllegalArgumentException e) {
+      throw QuiverException.invalid("node_id: " + e.getMessage());
+    }
+    List<Move> plan = membership.plan("", Set.of(node));
+    out.onNext(response(plan, membership.drain(node)));
+    out.onCompleted();
   }
 
-  private QuiverException later() {
-    leadership.fence();
-    return new QuiverException(ErrorCode.FAILED_PRECONDITION, REBALANCE_LATER);
+  private static RebalancePlanResponse response(List<Move> plan, String planId) {
+    RebalancePlanResponse.Builder b = RebalancePlanResponse.newBuilder().setPlanId(planId);
+    for (Move m : plan) {
+      ReplicaMove.Builder r = ReplicaMove.newBuilder().setCollection(m.collection()).setShard(m.shard());
+      if (m.from() != null) {
+        r.setFromNode(m.from().value());
+      }
+      if (m.to() != null) {
+        r.setToNode(m.to().value());
+      }
+      b.addMoves(r);
+    }
+    return b.build();
   }
 }

@@ -112,6 +112,40 @@ public final class Catalog {
     }
   }
 
+  /** Every collection with its placement, by name. */
+  public List<Collection> all() {
+    List<Collection> out = new ArrayList<>();
+    for (CatalogEntry e : list()) {
+      try {
+        out.add(get(e.name()));
+      } catch (QuiverException ex) {
+        if (ex.code() != ErrorCode.NOT_FOUND) {
+          throw ex;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Replaces a collection's placement if its znode is still at {@code expectedVersion}, fenced by
+   * the epoch; returns the new version.
+   *
+   * @throws QuiverException STALE_EPOCH when deposed, FAILED_PRECONDITION when the placement changed meanwhile
+   */
+  public int writePlacement(String name, int expectedVersion, CollectionPlacement placement) {
+    Fence fence = leadership.fence();
+    try {
+      write(fence, zk.transactionOp().setData().withVersion(expectedVersion)
+          .forPath(paths.placement(name), ClusterJson.placement(placement)));
+      return expectedVersion + 1;
+    } catch (QuiverException e) {
+      throw e;
+    } catch (Exception e) {
+      throw zkFailure("write the placement of '" + name + "'", e);
+    }
+  }
+
   /** Records the drop under {@code dropped/<uuid>} first, then deletes the catalog entry. */
   public void drop(String name) {
     Fence fence = leadership.fence();

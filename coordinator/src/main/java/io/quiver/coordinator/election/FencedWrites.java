@@ -26,12 +26,12 @@ public final class FencedWrites {
     try {
       zk.transaction().forOperations(all);
     } catch (KeeperException.BadVersionException e) {
-      // The first op is the epoch check; a later op's version conflict names its own path.
-      if (e.getPath() == null || e.getPath().equals(paths.epoch())) {
+      // A multi does not say which op failed: the epoch check did if the epoch moved on.
+      if (zk.checkExists().forPath(paths.epoch()).getVersion() != fence.epochVersion()) {
         throw new QuiverException(ErrorCode.STALE_EPOCH, "coordinator epoch " + fence.epoch()
             + " is no longer current: this coordinator was deposed; retry on the leader", e);
       }
-      throw new QuiverException(ErrorCode.FAILED_PRECONDITION, "changed concurrently: " + e.getPath(), e);
+      throw new QuiverException(ErrorCode.FAILED_PRECONDITION, "a record was changed concurrently; read it again", e);
     }
   }
 

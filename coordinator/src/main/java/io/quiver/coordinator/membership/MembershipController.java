@@ -1,0 +1,305 @@
+package io.quiver.coordinator.membership;
+
+import io.quiver.common.cluster.NodeLease;
+import io.quiver.common.cluster.ZkPaths;
+import io.quiver.common.error.ErrorCode;
+import io.quiver.common.error.QuiverException;
+import io.quiver.common.shard.NodeId;
+import io.quiver.common.shard.ShardId;
+import io.quiver.common.shard.ShardPlacement;
+import io.quiver.coordinator.catalog.Catalog;
+import io.quiver.coordinator.catalog.ReplicaStatusProbe;
+import io.quiver.coordinator.election.Fence;
+import io.quiver.coordinator.election.FencedWrites;
+import io.quiver.coordinator.election.Leadership;
+import io.quiver.coordinator.placement.HashRing;
+import io.quiver.coordinator.placement.RingNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leading coordinator's membership loop. Every tick it looks at the leases ({@link NodeLoss});
+ * replicas of nodes lost past the replace delay are moved to the ring's choice among the others;
+ * while a rebalance plan is open under {@code rebalance/<plan-id>} (apply or drain) it moves
+ * every replica the ring places elsewhere, at most {@code maxConcurrentMoves} at once and no
+ * faster than {@code maxBytesPerSecond}. The plan is a function of the ring, so a coordinator
+ * that takes over recomputes it and resumes; the znode keeps the progress.
+ */
+public final class MembershipController implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MembershipController.class);
+  /** Bytes a point costs beyond its vector, for the throttle's estimate of a replica's size. */
+  private static final long POINT_OVERHEAD_BYTES = 64;
+
+  private final CuratorFramework zk;
+  private final ZkPaths paths;
+  private final Leadership leadership;
+  private final Catalog catalog;
+  private final NodeLoss loss;
+  private final ShardMover mover;
+  private final ReplicaStatusProbe probe;
+  private final MembershipSettings settings;
+  private final ScheduledExecutorService loop;
+  private final ExecutorService moves;
+  // The last lease seen of every node, so a lost node keeps its capacity and zone on the ring; loop thread only.
+  private final Map<NodeId, NodeLease> lastLeases = new HashMap<>();
+  private final Set<ShardId> moving = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger movesDone = new AtomicInteger();
+  private final AtomicInteger movesTotal = new AtomicInteger();
+  private final AtomicLong bytesCopied = new AtomicLong();
+
+  public MembershipController(CuratorFramework zk, ZkPaths paths, Leadership leadership, Catalog catalog,
+      ShardMover mover, ReplicaStatusProbe probe, MembershipSettings settings, Clock clock) {
+    this.zk = zk;
+    this.paths = paths;
+    this.leadership = leadership;
+    this.catalog = catalog;
+    this.loss = new NodeLoss(zk, paths, clock);
+    this.mover = mover;
+    this.probe = probe;
+    this.settings = settings;
+    this.loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("membership").factory());
+    this.moves = Executors.newFixedThreadPool(settings.maxConcurrentMoves(),
+        Thread.ofPlatform().daemon().name("move-", 0).factory());
+  }
+
+  public void start() {
+    loop.scheduleWithFixedDelay(this::tick, settings.tick().toMillis(), settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public int movesInProgress() {
+    return moving.size();
+  }
+
+  public int movesDone() {
+    return movesDone.get();
+  }
+
+  public int movesTotal() {
+    return movesTotal.get();
+  }
+
+  public long bytesCopied() {
+    return bytesCopied.get();
+  }
+
+  /** The moves a rebalance would make now (of one collection, or all when empty), without acting. */
+  public List<Move> plan(String collection, Set<NodeId> alsoDraining) {
+    Fence fence = leadership.fence();
+    List<Catalog.Collection> all = catalog.all();
+    NodeLoss.View view = loss.look(fence, placed(all), settings.replaceDelay());
+    Set<NodeId> draining = new HashSet<>(draining());
+    draining.addAll(alsoDraining);
+    List<Move> plan = Planner.plan(all, ring(view, draining));
+    return collection.isEmpty() ? plan : plan.stream().filter(m -> m.collection().equals(collection)).toList();
+  }
+
+  /** Opens a plan the loop carries out; returns its id. */
+  public String apply(List<Move> plan) {
+    Fence fence = leadership.fence();
+    String id = "plan-" + fence.epoch() + "-" + System.currentTimeMillis();
+    try {
+      FencedWrites.ensure(zk, paths.rebalance());
+      FencedWrites.commit(zk, paths, fence, List.of(zk.transactionOp().create()
+          .forPath(paths.rebalance(id), ("moves=" + plan.size()).getBytes(StandardCharsets.UTF_8))));
+    } catch (QuiverException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new QuiverException(ErrorCode.UNAVAILABLE, "cannot open rebalance plan: " + e.getMessage(), e);
+    }
+    movesTotal.addAndGet(plan.size());
+    log.info("rebalance {} opened with {} moves", id, plan.size());
+    loop.execute(this::tick);
+    return id;
+  }
+
+  /** Marks {@code node} draining (the ring leaves it out) and opens a plan that empties it. */
+  public String drain(NodeId node) {
+    Fence fence = leadership.fence();
+    try {
+      FencedWrites.ensure(zk, paths.draining());
+      if (zk.checkExists().forPath(paths.draining(node.value())) == null) {
+        FencedWrites.commit(zk, paths, fence, List.of(zk.transactionOp().create().forPath(paths.draining(node.value()))));
+      }
+    } catch (QuiverException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new QuiverException(ErrorCode.UNAVAILABLE, "cannot mark " + node + " draining: " + e.getMessage(), e);
+    }
+    return apply(plan("", Set.of()));
+  }
+
+  private void tick() {
+    if (!leadership.leads()) {
+      return;
+    }
+    try {
+      Fence fence = leadership.fence();
+      List<Catalog.Collection> all = catalog.all();
+      NodeLoss.View view = loss.look(fence, placed(all), settings.replaceDelay());
+      lastLeases.putAll(view.live());
+      List<String> openPlans = openPlans();
+      List<Move> plan = Planner.plan(all, ring(view, draining()));
+      if (openPlans.isEmpty()) {
+        // No rebalance open: only replace what the lost nodes held.
+        plan = plan.stream().filter(m -> m.from() != null && view.replaceable().contains(m.from())).toList();
+      }
+      if (view.massOutage() && !plan.isEmpty()) {
+        log.warn("{} of {} data nodes lack leases: no replica moves until more return",
+            view.lostSince().size(), view.lostSince().size() + view.live().size());
+        return;
+      }
+      if (plan.isEmpty()) {
+        closePlans(fence, openPlans);
+        return;
+      }
+      runMoves(plan, view.live());
+    } catch (QuiverException e) {
+      log.warn("membership tick: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("membership tick failed", e);
+    }
+  }
+
+  /** Runs the plan's moves, one per shard and at most maxConcurrentMoves at once, waiting for them. */
+  private void runMoves(List<Move> plan, Map<NodeId, NodeLease> live) {
+    List<Future<?>> running = new ArrayList<>();
+    Set<ShardId> taken = new HashSet<>();
+    long started = System.nanoTime();
+    for (Move m : plan) {
+      ShardId shard = new ShardId(m.uuid(), m.shard());
+      if (!taken.add(shard) || running.size() >= settings.maxConcurrentMoves()) {
+        continue; // one change at a time per shard; the rest go next tick
+      }
+      moving.add(shard);
+      running.add(moves.submit(() -> {
+        try {
+          mover.run(m, live);
+          movesDone.incrementAndGet();
+          bytesCopied.addAndGet(estimateBytes(m, live));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          log.warn("move {} stopped, retried next tick: {}", m, e.getMessage());
+        } finally {
+          moving.remove(shard);
+        }
+      }));
+    }
+    for (Future<?> f : running) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        log.warn("move failed", e.getCause());
+      }
+    }
+    throttle(started);
+  }
+
+  /** Sleeps until the bytes copied so far fit the bytes/s limit. */
+  private void throttle(long startedNanos) {
+    long allowedNanos = (long) (bytesCopied.get() * 1e9 / settings.maxBytesPerSecond());
+    long elapsed = System.nanoTime() - startedNanos;
+    long rest = Math.min(allowedNanos - elapsed, settings.moveTimeout().toNanos());
+    if (rest > 0) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(rest);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private long estimateBytes(Move m, Map<NodeId, NodeLease> live) {
+    if (m.to() == null || !live.containsKey(m.to())) {
+      return 0;
+    }
+    var status = probe.probe(List.of(live.get(m.to()))).getOrDefault(m.to(), Map.of()).get(new ShardId(m.uuid(), m.shard()));
+    int dim = catalog.get(m.collection()).entry().config().dimension();
+    return status == null ? 0 : status.getPoints() * (4L * dim + POINT_OVERHEAD_BYTES);
+  }
+
+  private HashRing ring(NodeLoss.View view, Set<NodeId> draining) {
+    List<RingNode> nodes = new ArrayList<>();
+    view.live().values().stream().filter(l -> !draining.contains(l.nodeId())).forEach(l -> nodes.add(RingNode.of(l)));
+    // A lost node inside its replace delay keeps its place: nothing moves for a node that may return.
+    view.lostSince().keySet().stream()
+        .filter(n -> !view.replaceable().contains(n) && !draining.contains(n))
+        .forEach(n -> nodes.add(lastLeases.containsKey(n) ? RingNode.of(lastLeases.get(n)) : new RingNode(n, 100, "")));
+    return new HashRing(nodes);
+  }
+
+  private static Set<NodeId> placed(List<Catalog.Collection> all) {
+    Set<NodeId> out = new HashSet<>();
+    for (Catalog.Collection c : all) {
+      for (ShardPlacement s : c.placement().shards()) {
+        out.addAll(s.voters());
+        out.addAll(s.learners());
+      }
+    }
+    return out;
+  }
+
+  private Set<NodeId> draining() {
+    try {
+      if (zk.checkExists().forPath(paths.draining()) == null) {
+        return Set.of();
+      }
+      Set<NodeId> out = new HashSet<>();
+      zk.getChildren().forPath(paths.draining()).forEach(n -> out.add(new NodeId(n)));
+      return out;
+    } catch (Exception e) {
+      throw new QuiverException(ErrorCode.UNAVAILABLE, "cannot read the draining nodes: " + e.getMessage(), e);
+    }
+  }
+
+  private List<String> openPlans() {
+    try {
+      return zk.checkExists().forPath(paths.rebalance()) == null ? List.of() : zk.getChildren().forPath(paths.rebalance());
+    } catch (Exception e) {
+      throw new QuiverException(ErrorCode.UNAVAILABLE, "cannot read the rebalance plans: " + e.getMessage(), e);
+    }
+  }
+
+  /** A plan with nothing left to move is done: its znode goes (fenced). */
+  private void closePlans(Fence fence, List<String> plans) {
+    for (String id : plans) {
+      try {
+        FencedWrites.commit(zk, paths, fence, List.of(zk.transactionOp().delete().forPath(paths.rebalance(id))));
+        log.info("rebalance {} done", id);
+      } catch (KeeperException.NoNodeException e) {
+        // closed already
+      } catch (QuiverException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new QuiverException(ErrorCode.UNAVAILABLE, "cannot close rebalance " + id + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    moves.shutdownNow();
+  }
+}

@@ -1,0 +1,147 @@
+package io.quiver.coordinator.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.quiver.common.cluster.ZkSettings;
+import io.quiver.common.shard.NodeId;
+import io.quiver.coordinator.CoordinatorConfig;
+import io.quiver.coordinator.CoordinatorServer;
+import io.quiver.datanode.DataNodeConfig;
+import io.quiver.datanode.DataNodeServer;
+import io.quiver.proto.v1.AdminGrpc;
+import io.quiver.proto.v1.ClusterStatusRequest;
+import io.quiver.proto.v1.CollectionConfig;
+import io.quiver.proto.v1.CollectionsGrpc;
+import io.quiver.proto.v1.CreateCollectionRequest;
+import io.quiver.proto.v1.DescribeCollectionRequest;
+import io.quiver.proto.v1.DescribeCollectionResponse;
+import io.quiver.proto.v1.Distance;
+import io.quiver.proto.v1.PointId;
+import io.quiver.proto.v1.PointStruct;
+import io.quiver.proto.v1.RebalancePlanResponse;
+import io.quiver.proto.v1.RebalanceRequest;
+import io.quiver.proto.v1.ReplicaInfo;
+import io.quiver.proto.v1.ReplicaRole;
+import io.quiver.proto.v1.ShardInfo;
+import io.quiver.proto.v1.ShardRef;
+import io.quiver.proto.v1.ShardWriteStatus;
+import io.quiver.proto.v1.Vector;
+import io.quiver.proto.v1.internal.DataNodeGrpc;
+import io.quiver.proto.v1.internal.ShardWriteRequest;
+import io.quiver.proto.v1.internal.UpsertOp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replica moves through Raft with real data nodes in one JVM on loopback (Ratis groups, RocksDB,
+ * gRPC; separate processes would triple the test's time on 2 cores): a fourth node joins and a
+ * rebalance moves replicas to it (learner, caught up, voter, old replica removed) with nothing lost.
+ */
+class RebalanceTest {
+  static final Duration LONG = Duration.ofSeconds(180);
+  @TempDir Path dir;
+  TestingServer zk;
+  ZkSettings settings;
+  final List<AutoCloseable> open = new ArrayList<>();
+  final List<ManagedChannel> channels = new ArrayList<>();
+  final Map<String, DataNodeServer> nodes = new HashMap<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    channels.forEach(ManagedChannel::shutdownNow);
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+    zk.close();
+  }
+
+  @Test
+  void aJoinedNodeTakesItsRingShareThroughRaftWithNothingLost() throws Exception {
+    zk = new TestingServer(true);
+    settings = ZkSettings.of(zk.getConnectString());
+    for (String id : List.of("dn1", "dn2", "dn3")) {
+      dataNode(id);
+    }
+    CoordinatorServer c = CoordinatorServer.start(new CoordinatorConfig(new NodeId("c1"), "127.0.0.1", 0, settings,
+        Duration.ofSeconds(2), 0, MembershipSettings.DEFAULTS.withTick(Duration.ofMillis(500))));
+    open.add(c);
+    await().atMost(LONG).until(c::isLeader);
+    var admin = AdminGrpc.newBlockingStub(channel(c.port()));
+    var collections = CollectionsGrpc.newBlockingStub(channel(c.port()));
+    collections.create(CreateCollectionRequest.newBuilder().setName("docs").setConfig(CollectionConfig.newBuilder()
+        .setDimension(4).setDistance(Distance.L2).setShardCount(4).setReplicationFactor(2)).build());
+    await().atMost(LONG).untilAsserted(() -> assertThat(describe(collections).getShardsList())
+        .allSatisfy(s -> assertThat(s.getReplicasList()).extracting(ReplicaInfo::getRole).contains(ReplicaRole.LEADER)));
+    int written = writeToEveryShard(collections, 0);
+
+    dataNode("dn4");
+    await().atMost(LONG).until(() -> admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getNodesCount() == 4);
+    RebalancePlanResponse plan = admin.rebalancePlan(RebalanceRequest.getDefaultInstance());
+    System.out.println("rebalance plan after dn4 joined: " + plan.getMovesList());
+    assertThat(plan.getMovesList()).isNotEmpty().allSatisfy(m -> assertThat(m.getToNode()).isEqualTo("dn4"));
+    RebalancePlanResponse applied = admin.rebalanceApply(RebalanceRequest.getDefaultInstance());
+    assertThat(applied.getPlanId()).isNotEmpty();
+    await().atMost(LONG).until(() -> admin.rebalancePlan(RebalanceRequest.getDefaultInstance()).getMovesCount() == 0
+        && admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getMovesInProgress() == 0);
+    assertThat(admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getMovesDone())
+        .isGreaterThanOrEqualTo(plan.getMovesCount());
+    assertEveryShardHasAllPoints(collections, written);
+
+  }
+
+  /** Writes 5 points to every shard through its leader; returns the points per shard. */
+  int writeToEveryShard(CollectionsGrpc.CollectionsBlockingStub collections, int base) {
+    DescribeCollectionResponse d = describe(collections);
+    for (ShardInfo s : d.getShardsList()) {
+      String leader = s.getReplicasList().stream().filter(r -> r.getRole() == ReplicaRole.LEADER)
+          .findFirst().orElseThrow().getNodeId();
+      UpsertOp.Builder up = UpsertOp.newBuilder();
+      for (int i = 0; i < 5; i++) {
+        up.addPoints(PointStruct.newBuilder().setId(PointId.newBuilder().setNum(base + s.getShard() * 100L + i))
+            .setVector(Vector.newBuilder().addValues(i).addValues(1).addValues(2).addValues(3)));
+      }
+      var reply = DataNodeGrpc.newBlockingStub(channel(nodes.get(leader).port())).shardWrite(ShardWriteRequest.newBuilder()
+          .setShard(ShardRef.newBuilder().setCollectionUuid(d.getCollection().getUuid()).setShard(s.getShard()))
+          .setRequestId("w-" + s.getShard()).setUpsert(up).build());
+      assertThat(reply.getStatus()).as(reply.getError()).isEqualTo(ShardWriteStatus.APPLIED);
+    }
+    return 5;
+  }
+
+  void assertEveryShardHasAllPoints(CollectionsGrpc.CollectionsBlockingStub collections, int perShard) {
+    await().atMost(LONG).untilAsserted(() -> assertThat(describe(collections).getShardsList()).allSatisfy(s -> {
+      assertThat(s.getReplicasList()).hasSize(2).allSatisfy(r -> {
+        assertThat(r.getLive()).isTrue();
+        assertThat(r.getPoints()).isEqualTo(perShard);
+      });
+    }));
+  }
+
+  DescribeCollectionResponse describe(CollectionsGrpc.CollectionsBlockingStub collections) {
+    return collections.describe(DescribeCollectionRequest.newBuilder().setName("docs").build());
+  }
+
+  void dataNode(String id) {
+    DataNodeServer s = DataNodeServer.start(
+        new DataNodeConfig(new NodeId(id), "127.0.0.1", 0, settings, dir.resolve(id), 100, "z"));
+    open.add(s);
+    nodes.put(id, s);
+  }
+
+  ManagedChannel channel(int port) {
+    ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    channels.add(ch);
+    return ch;
+  }
+}
