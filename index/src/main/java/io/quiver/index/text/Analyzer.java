@@ -7,8 +7,9 @@ import java.util.Set;
 
 /**
  * Splits text into terms: Unicode-aware (letters and digits of any script form words, everything
- * else separates them), lower-cased with the root locale, English stop words removed. Apostrophes
- * inside a word are dropped ("don't" becomes "dont") so contractions stay one term.
+ * else separates them), lower-cased with the root locale, English stop words removed, then
+ * reduced to a stem by {@link PorterStemmer} ("cells" and "cell" meet). Apostrophes inside a word
+ * are dropped ("don't" becomes "dont") so contractions stay one term.
  */
 public final class Analyzer {
   /** A classic English stop-word list (the one most search engines ship by default). */
@@ -51,7 +52,7 @@ public final class Analyzer {
     String t = word.toString().toLowerCase(Locale.ROOT);
     word.setLength(0);
     if (!ENGLISH_STOP_WORDS.contains(t)) {
-      out.add(t);
+      out.add(PorterStemmer.stem(t));
     }
   }
 }
