@@ -3,7 +3,7 @@ package io.quiver.datanode.store;
 import io.quiver.common.model.Point;
 import io.quiver.common.model.PointId;
 import io.quiver.common.shard.ShardId;
-import io.quiver.datanode.shard.PayloadMatcher;
+import io.quiver.index.filter.PayloadMatcher;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
