@@ -22,6 +22,7 @@ import io.quiver.proto.v1.DeleteRequest;
 import io.quiver.proto.v1.DescribeCollectionRequest;
 import io.quiver.proto.v1.DropCollectionRequest;
 import io.quiver.proto.v1.GetRequest;
+import io.quiver.proto.v1.HybridSearchRequest;
 import io.quiver.proto.v1.ListCollectionsRequest;
 import io.quiver.proto.v1.PointIdList;
 import io.quiver.proto.v1.PointStruct;
@@ -249,6 +250,16 @@ public final class QuiverClient implements AutoCloseable {
     return ClientWire.search(r);
   }
 
+  /** BM25 over the points' text and/or a vector search, fused by the query node. */
+  public SearchResult hybridSearch(HybridQuery query) {
+    HybridSearchRequest.Builder b = query.toProto();
+    b.setRead(merge(b.getRead(), readOptions(query.collection(), query.readLevel())));
+    HybridSearchRequest req = b.build();
+    var r = rpc.call(PointsGrpc.newBlockingStub(rpc.channel()), Retry.READ, s -> s.hybridSearch(req));
+    tokens.observe(query.collection(), r.getToken());
+    return ClientWire.search(r);
+  }
+
   /** Several searches in one call; results in query order. */
   public List<SearchResult> searchBatch(List<SearchQuery> queries) {
     SearchBatchRequest.Builder req = SearchBatchRequest.newBuilder();
@@ -267,12 +278,16 @@ public final class QuiverClient implements AutoCloseable {
 
   private SearchRequest searchRequest(SearchQuery q) {
     SearchRequest.Builder b = q.toProto();
-    ReadOptions read = readOptions(q.collection(), q.readLevel());
-    ReadOptions.Builder merged = b.getRead().toBuilder().setConsistency(read.getConsistency());
+    return b.setRead(merge(b.getRead(), readOptions(q.collection(), q.readLevel()))).build();
+  }
+
+  /** The query's own read options (allow_partial) with the client's consistency and token. */
+  private static ReadOptions merge(ReadOptions own, ReadOptions read) {
+    ReadOptions.Builder merged = own.toBuilder().setConsistency(read.getConsistency());
     if (read.hasToken()) {
       merged.setToken(read.getToken());
     }
-    return b.setRead(merged).build();
+    return merged.build();
   }
 
   // ---- admin ----

@@ -1,6 +1,7 @@
 package io.quiver.client.cli;
 
 import io.quiver.client.Hit;
+import io.quiver.client.HybridQuery;
 import io.quiver.client.QuiverClient;
 import io.quiver.client.SearchQuery;
 import io.quiver.client.SearchResult;
@@ -22,8 +23,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code quiver search}: nearest neighbours of a vector given inline or as a row of an .fvecs file. */
-@Command(name = "search", description = "Find the nearest neighbours of a vector.", mixinStandardHelpOptions = true)
+/**
+ * {@code quiver search}: nearest neighbours of a vector given inline or as a row of an .fvecs file;
+ * with {@code --text}, a hybrid search (BM25 over the points' text, fused with the vector search
+ * when a vector is given too).
+ */
+@Command(name = "search", description = "Find the nearest neighbours of a vector; with --text, a keyword or hybrid search.",
+    mixinStandardHelpOptions = true)
 final class SearchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions client;
@@ -49,8 +55,20 @@ final class SearchCommand implements Callable<Integer> {
     long row;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
   Query query;
+
+  @Option(names = "--text", description = "BM25 query text: alone a keyword search, with a vector a hybrid one.")
+  String text;
+
+  @Option(names = "--fusion", description = "With --text and a vector: RRF (default) or WEIGHTED_SUM.")
+  HybridQuery.Fusion fusion;
+
+  @Option(names = "--text-weight", description = "With --text: weight of the keyword list (default 1).")
+  float textWeight;
+
+  @Option(names = "--vector-weight", description = "With --text: weight of the vector list (default 1).")
+  float vectorWeight;
 
   @Option(names = {"-k", "--k"}, defaultValue = "10", description = "Hits to return, 1..10000 (default ${DEFAULT-VALUE}).")
   int k;
@@ -82,16 +100,20 @@ final class SearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    float[] vector = query.vector != null ? parseVector(query.vector) : readRow(query.fvecs);
-    SearchQuery.Builder q = SearchQuery.builder(collection, vector)
-        .k(k).filter(filter).exact(exact).ef(ef).offset(offset)
-        .withPayload(withPayload).withVector(withVector).readLevel(consistency);
-    if (scoreThreshold != null) {
-      q.scoreThreshold(scoreThreshold);
+    boolean hybrid = text != null;
+    if (query == null && !hybrid) {
+      throw new ParameterException(spec.commandLine(), "give a query: --vector, --fvecs or --text");
     }
+    if (hybrid && text.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--text is empty");
+    }
+    if (hybrid && (offset != 0 || scoreThreshold != null)) {
+      throw new ParameterException(spec.commandLine(), "--offset and --score-threshold apply to vector searches, not with --text");
+    }
+    float[] vector = query == null ? null : query.vector != null ? parseVector(query.vector) : readRow(query.fvecs);
     SearchResult r;
     try (QuiverClient c = client.connect()) {
-      r = c.search(q.build());
+      r = hybrid ? c.hybridSearch(hybridQuery(vector)) : c.search(vectorQuery(vector));
     }
     Output out = new Output(spec.commandLine().getOut());
     if (client.json) {
@@ -142,6 +164,22 @@ final class SearchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private SearchQuery vectorQuery(float[] vector) {
+    SearchQuery.Builder q = SearchQuery.builder(collection, vector)
+        .k(k).filter(filter).exact(exact).ef(ef).offset(offset)
+        .withPayload(withPayload).withVector(withVector).readLevel(consistency);
+    if (scoreThreshold != null) {
+      q.scoreThreshold(scoreThreshold);
+    }
+    return q.build();
+  }
+
+  private HybridQuery hybridQuery(float[] vector) {
+    return HybridQuery.builder(collection).text(text).vector(vector).k(k).filter(filter).exact(exact).ef(ef)
+        .fusion(fusion).textWeight(textWeight).vectorWeight(vectorWeight)
+        .withPayload(withPayload).withVector(withVector).readLevel(consistency).build();
   }
 
   private float[] readRow(FvecsRow f) throws IOException {
