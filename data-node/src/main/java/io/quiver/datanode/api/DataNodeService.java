@@ -23,6 +23,7 @@ import io.quiver.datanode.raft.ShardGroups;
 import io.quiver.datanode.shard.LocalShard;
 import io.quiver.index.engine.SearchOptions;
 import io.quiver.datanode.raft.WriteOutcome;
+import io.quiver.datanode.store.ShardDigest;
 import io.quiver.datanode.store.ShardOp;
 import io.quiver.proto.v1.ReadConsistency;
 import io.quiver.proto.v1.ShardRef;
@@ -230,12 +231,21 @@ public final class DataNodeService extends DataNodeGrpc.DataNodeImplBase {
     NodeStatusResponse.Builder b = NodeStatusResponse.newBuilder().setNodeId(self.value());
     for (HostedReplicas.Served s : replicas.all()) {
       ShardId id = s.shard();
-      groups.status(id).ifPresent(st -> b.addReplicas(ReplicaStatus.newBuilder()
-          .setShard(ShardRef.newBuilder().setCollectionUuid(id.collection().toString()).setShard(id.shard()))
-          .setRole(role(st.role()))
-          .setAppliedIndex(st.appliedIndex())
-          .setGeneration(GENERATION)
-          .setPoints(s.index().size())));
+      groups.status(id).ifPresent(st -> {
+        ReplicaStatus.Builder r = ReplicaStatus.newBuilder()
+            .setShard(ShardRef.newBuilder().setCollectionUuid(id.collection().toString()).setShard(id.shard()))
+            .setRole(role(st.role()))
+            .setAppliedIndex(st.appliedIndex())
+            .setGeneration(GENERATION)
+            .setPoints(s.index().size())
+            .setTerm(st.term())
+            .setLeaderPeerId(st.leaderPeerId() == null ? "" : st.leaderPeerId());
+        if (req.getWithDigests()) {
+          ShardDigest d = groups.store(id).digest();
+          r.setDigest(d.sha256()).setDigestRows(d.liveRows()).setDigestAppliedIndex(d.appliedIndex());
+        }
+        b.addReplicas(r);
+      });
     }
     out.onNext(b.build());
     out.onCompleted();

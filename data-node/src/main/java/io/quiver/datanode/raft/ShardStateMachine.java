@@ -142,7 +142,9 @@ final class ShardStateMachine extends BaseStateMachine {
     LogEntryProto entry = trx.getLogEntry();
     long index = entry.getIndex();
     ShardEntry e = ShardEntry.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
-    var applied = store.apply(entry.getTerm(), index, e.leaderMillis(), e.requestId(), e.contentHash(), e.op());
+    String requestId = TestFaults.NO_DEDUP ? e.requestId() + "#" + index : e.requestId();
+    var applied = store.apply(entry.getTerm(), index, e.leaderMillis(), requestId, e.contentHash(),
+        TestFaults.CORRUPT_APPLY ? corrupted(e.op()) : e.op());
     updateLastAppliedTermIndex(entry.getTerm(), index);
     ApplyResult result = applied.map(ShardStore.Applied::result).orElse(ApplyResult.applied(index, 0));
     applied.map(ShardStore.Applied::change).filter(c -> !c.isEmpty()).ifPresent(this::notifyListener);
@@ -159,6 +161,20 @@ final class ShardStateMachine extends BaseStateMachine {
           change.logIndex(), ex);
       listener.onReset(shard, store);
     }
+  }
+
+  /** The {@code corrupt-apply} test fault: every upserted point's payload gains a field only this replica has. */
+  private static io.quiver.datanode.store.ShardOp corrupted(io.quiver.datanode.store.ShardOp op) {
+    if (!(op instanceof io.quiver.datanode.store.ShardOp.Upsert u)) {
+      return op;
+    }
+    List<io.quiver.common.model.Point> points = new ArrayList<>();
+    for (io.quiver.common.model.Point p : u.points()) {
+      Map<String, Object> payload = new java.util.HashMap<>(p.payload() == null ? Map.of() : p.payload());
+      payload.put("corrupted", true);
+      points.add(new io.quiver.common.model.Point(p.id(), p.vector(), payload, p.text()));
+    }
+    return new io.quiver.datanode.store.ShardOp.Upsert(points);
   }
 
   /** Configuration and leader-change entries count for the read index too, though they change no row. */
