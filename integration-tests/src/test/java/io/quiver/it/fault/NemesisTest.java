@@ -1,0 +1,191 @@
+package io.quiver.it.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quiver.client.CollectionInfo;
+import io.quiver.client.CollectionSpec;
+import io.quiver.client.QuiverClient;
+import io.quiver.common.model.Distance;
+import io.quiver.it.harness.ChildJvm;
+import io.quiver.it.harness.ProcessCluster;
+import io.quiver.it.history.Checker;
+import io.quiver.it.history.History;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The nemesis run of the proof-under-faults issue: a 3-member ZooKeeper ensemble, two
+ * coordinators, three data nodes and two query nodes, all separate processes; clients write and
+ * read through both query nodes while a nemesis SIGKILLs and restarts data nodes, coordinators and
+ * ZooKeeper members and SIGSTOPs data nodes (a shard leader, mostly) past the election timeout.
+ * One fault at a time, so a majority of every group always survives. Afterwards the history is
+ * checked and every shard must be back at RF=3 with equal digests at equal applied index.
+ *
+ * <p>Network partitions are not injected: they need iptables inside network namespaces, and this
+ * machine has no iptables binary (the test says so in its verdict). Membership churn waits for the
+ * coordinator's rebalance/drain.
+ *
+ * <p>Knobs (system properties): {@code quiver.nemesis.seed}, {@code quiver.nemesis.seconds}
+ * (default 240), {@code quiver.nemesis.min-events} etc. The soak form is the same test with
+ * {@code -Dquiver.nemesis.seconds=3600}. History and verdict: {@code target/fault-runs/nemesis-<seed>/}.
+ */
+class NemesisTest {
+  static final int DIM = 4;
+  static final int SHARDS = 3;
+
+  record Report(String verdict, Checker.Result result, List<String> replicaProblems, int events, int leaderChanges,
+      long okOps, long unknownOps) {}
+
+  /** Not yet in the default build: its thresholds are unmeasured on a quiet CI machine. Run with -Dquiver.nemesis=true. */
+  @Test
+  @EnabledIfSystemProperty(named = "quiver.nemesis", matches = "true")
+  void guaranteesHoldUnderKillsAndPauses() throws Exception {
+    long seed = Long.getLong("quiver.nemesis.seed", new Random().nextLong());
+    Report r = run(seed, null, Integer.getInteger("quiver.nemesis.seconds", 240));
+    assertThat(r.result().violations()).as(r.verdict()).isEmpty();
+    assertThat(r.replicaProblems()).as(r.verdict()).isEmpty();
+    assertThat(r.events()).as(r.verdict()).isGreaterThanOrEqualTo(Integer.getInteger("quiver.nemesis.min-events", 30));
+    assertThat(r.leaderChanges()).as(r.verdict())
+        .isGreaterThanOrEqualTo(Integer.getInteger("quiver.nemesis.min-leader-changes", 10));
+    assertThat(r.okOps()).as(r.verdict()).isGreaterThanOrEqualTo(Long.getLong("quiver.nemesis.min-ok-ops", 5_000));
+    assertThat(r.unknownOps()).as(r.verdict()).isGreaterThanOrEqualTo(Long.getLong("quiver.nemesis.min-unknown", 1));
+  }
+
+  /** The harness proves itself: each deliberate bug is caught within three seeds. Run with -Dquiver.nemesis.faults=true. */
+  @Test
+  @EnabledIfSystemProperty(named = "quiver.nemesis.faults", matches = "true")
+  void catchesEachPlantedBugWithinThreeSeeds() throws Exception {
+    int seconds = Integer.getInteger("quiver.nemesis.seconds", 120);
+    Map<String, Integer> caughtAt = new HashMap<>();
+    for (String fault : List.of("ack-before-commit", "no-dedup", "ignore-session-token")) {
+      for (long seed = 1; seed <= 3 && !caughtAt.containsKey(fault); seed++) {
+        Report r = run(seed, fault, seconds);
+        if (!r.result().valid() || !r.replicaProblems().isEmpty()) {
+          caughtAt.put(fault, (int) seed);
+        }
+      }
+    }
+    System.out.println("planted bugs caught at seed: " + caughtAt);
+    assertThat(caughtAt).containsOnlyKeys("ack-before-commit", "no-dedup", "ignore-session-token");
+  }
+
+  Report run(long seed, String fault, int seconds) throws Exception {
+    System.out.println("NemesisTest seed " + seed + (fault == null ? "" : " fault " + fault)
+        + " (rerun with -Dquiver.nemesis.seed=" + seed + ")");
+    Random rnd = new Random(seed);
+    Path dir = Path.of("target", "fault-runs", "nemesis-" + seed + (fault == null ? "" : "-" + fault)).toAbsolutePath();
+    ProcessCluster.Spec spec = ProcessCluster.Spec.of(3, 2, 3, 2);
+    if (fault != null) {
+      spec = spec.withFaults(Map.of(1, fault, 2, fault, 3, fault));
+    }
+    try (ProcessCluster cluster = new ProcessCluster(dir, spec).start();
+        QuiverClient admin = QuiverClient.builder(cluster.queryEndpoint(1)).deadline(Duration.ofSeconds(60)).build()) {
+      CollectionInfo info = CrashTest.createWithRetry(admin,
+          CollectionSpec.builder("nemesis", DIM, Distance.L2).shards(SHARDS).replicationFactor(3).build());
+      Map<String, Integer> rf = Map.of(info.uuid(), 3);
+      Map<String, Integer> shards = Map.of(info.uuid(), SHARDS);
+      assertThat(cluster.awaitConverged(rf, shards, Duration.ofSeconds(120))).as("placed and led").isEmpty();
+
+      History h = new History();
+      Workload w = new Workload(h, List.of(cluster.queryEndpoint(1), cluster.queryEndpoint(2)),
+          new Workload.Config("nemesis", DIM, SHARDS, 4, 2, 40, seed, true, 30_000));
+      w.start();
+      Map<Integer, String> leaders = leaders(cluster, info.uuid());
+      int leaderChanges = 0;
+      List<String> events = new ArrayList<>();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (System.nanoTime() < end) {
+        Thread.sleep(1000 + rnd.nextInt(2000));
+        events.add(oneEvent(cluster, info.uuid(), rnd));
+        Map<Integer, String> now = leaders(cluster, info.uuid());
+        for (Map.Entry<Integer, String> e : now.entrySet()) {
+          String before = leaders.get(e.getKey());
+          if (before != null && !before.equals(e.getValue())) {
+            leaderChanges++;
+          }
+        }
+        leaders.putAll(now);
+      }
+      w.stop();
+      for (ChildJvm j : cluster.all()) {
+        j.resume();
+        cluster.restart(j);
+      }
+      List<String> problems = cluster.awaitConverged(rf, shards, Duration.ofSeconds(180));
+      w.finalRead(h);
+      Checker.Result result = new Checker(w::shardOf).check(h.ops());
+      long ok = h.ops().stream().filter(o -> o.outcome() == io.quiver.it.history.Op.Outcome.OK).count();
+      long unknown = h.ops().stream()
+          .filter(o -> o.isWrite() && o.outcome() == io.quiver.it.history.Op.Outcome.UNKNOWN).count();
+      Map<String, Long> byKind = new HashMap<>();
+      events.forEach(e -> byKind.merge(e.split(" ")[0], 1L, Long::sum));
+      String verdict = "seed " + seed + (fault == null ? "" : ", test fault " + fault) + ", " + seconds + " s"
+          + "\nnemesis events " + events.size() + " " + byKind + "; partitions skipped: no iptables on this machine"
+          + "\nshard leader changes (sampled) " + leaderChanges + "\nacknowledged ops " + ok + ", unknown writes " + unknown
+          + "\nreplica problems " + problems + "\n" + result.summary();
+      History.write(dir.resolve("history.txt"), h.ops(), verdict);
+      Files.write(dir.resolve("events.txt"), events);
+      Files.writeString(dir.resolve("verdict.txt"), verdict + "\n");
+      System.out.println(verdict);
+      return new Report(verdict, result, problems, events.size(), leaderChanges, ok, unknown);
+    }
+  }
+
+  /** Shard to "node/term" of its leader, for the shards whose leader is known now. */
+  static Map<Integer, String> leaders(ProcessCluster cluster, String uuid) {
+    Map<Integer, String> out = new HashMap<>();
+    for (ProcessCluster.Replica r : cluster.replicas(false)) {
+      if (r.collectionUuid().equals(uuid) && r.role().equals("leader")) {
+        out.merge(r.shard(), r.node() + "/" + r.term(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+      }
+    }
+    return out;
+  }
+
+  /** One fault, healed before it returns; a line for the event log. */
+  static String oneEvent(ProcessCluster cluster, String uuid, Random rnd) throws Exception {
+    int dice = rnd.nextInt(100);
+    long t0 = System.nanoTime();
+    String what;
+    if (dice < 40) {
+      int n = rnd.nextBoolean() ? CrashTest.awaitLeader(cluster, uuid, rnd.nextInt(SHARDS)) : 1 + rnd.nextInt(3);
+      ChildJvm dn = cluster.dataNode(n);
+      dn.kill();
+      Thread.sleep(rnd.nextInt(3000));
+      cluster.restart(dn);
+      what = "kill-data-node dn" + n;
+    } else if (dice < 70) {
+      int n = CrashTest.awaitLeader(cluster, uuid, rnd.nextInt(SHARDS));
+      ChildJvm dn = cluster.dataNode(n);
+      long pause = cluster.spec().electionMax().toMillis() + 1000 + rnd.nextInt(4000);
+      dn.pause();
+      Thread.sleep(pause);
+      dn.resume();
+      what = "pause-data-node dn" + n + " " + pause + "ms";
+    } else if (dice < 85) {
+      int n = 1 + rnd.nextInt(2);
+      ChildJvm c = cluster.coordinator(n);
+      c.kill();
+      Thread.sleep(rnd.nextInt(2000));
+      cluster.restart(c);
+      what = "kill-coordinator coord" + n;
+    } else {
+      int n = 1 + rnd.nextInt(3);
+      ChildJvm z = cluster.zk().member(n);
+      z.kill();
+      Thread.sleep(rnd.nextInt(3000));
+      cluster.restart(z);
+      what = "kill-zookeeper zk" + n;
+    }
+    return what + " (" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms)";
+  }
+}
