@@ -81,6 +81,15 @@ public record ShardEntry(String requestId, long leaderMillis, ShardOp op, byte[]
 
   /** Decodes an entry; malformed bytes throw {@link IllegalArgumentException}. */
   public static ShardEntry decode(byte[] entry) {
+    return parse(entry, true);
+  }
+
+  /** Checks that {@code entry} decodes, without computing its content hash. */
+  static void check(byte[] entry) {
+    parse(entry, false);
+  }
+
+  private static ShardEntry parse(byte[] entry, boolean hash) {
     try {
       ValueCodec.In in = new ValueCodec.In(entry);
       int magic = in.u8();
@@ -104,6 +113,9 @@ public record ShardEntry(String requestId, long leaderMillis, ShardOp op, byte[]
       };
       if (in.hasRemaining()) {
         throw new IllegalArgumentException("shard entry has " + (entry.length - in.position()) + " trailing bytes");
+      }
+      if (!hash) {
+        return new ShardEntry(requestId, millis, op, new byte[0]);
       }
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update((byte) kind);
