@@ -15,6 +15,7 @@ import io.quiver.datanode.hosting.Lease;
 import io.quiver.common.shard.NodeId;
 import io.quiver.datanode.raft.NodeIdentity;
 import io.quiver.datanode.raft.ShardGroups;
+import io.quiver.datanode.shard.IndexFiles;
 import io.quiver.datanode.shard.ShardIndexes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,7 +50,7 @@ public final class DataNodeServer implements AutoCloseable {
   private final CuratorFramework zk;
   private final ExecutorService executor;
   private final ShardGroups groups;
-  private final ShardIndexes indexes = new ShardIndexes();
+  private final ShardIndexes indexes;
   private final HostedReplicas replicas;
   private final ClusterWatcher watcher;
   private final Server server;
@@ -64,6 +65,8 @@ public final class DataNodeServer implements AutoCloseable {
     this.config = config;
     this.zk = zk;
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
+    // Saved index segments (graphs included) make a restart load instead of rebuild.
+    this.indexes = new ShardIndexes(new IndexFiles(config.dataDir().resolve("index")));
     this.groups = ShardGroups.start(config.dataDir(), config.nodeId(), raftAddress(config), config.readdress(),
         config.raft(), config.store(), indexes);
     try {
@@ -77,6 +80,7 @@ public final class DataNodeServer implements AutoCloseable {
           this::readiness);
     } catch (RuntimeException e) {
       groups.close();
+      indexes.close();
       throw e;
     }
   }

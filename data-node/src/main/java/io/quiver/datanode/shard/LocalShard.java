@@ -11,9 +11,12 @@ import io.quiver.datanode.store.ShardStore;
 import io.quiver.index.engine.EngineConfig;
 import io.quiver.index.engine.SearchOptions;
 import io.quiver.index.engine.ShardEngine;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * The search side of one shard replica whose rows live in its {@link ShardStore}: the index
@@ -32,9 +35,76 @@ public final class LocalShard implements AutoCloseable {
   private final ShardEngine engine;
 
   public LocalShard(ShardId id, CollectionConfig config) {
+    this(id, config, new ShardEngine(EngineConfig.from(config)));
+  }
+
+  private LocalShard(ShardId id, CollectionConfig config, ShardEngine engine) {
     this.id = id;
     this.config = config;
-    this.engine = new ShardEngine(EngineConfig.from(config));
+    this.engine = engine;
+  }
+
+  /** What {@link #adopt} found: entries kept as loaded, rows (re)inserted from the store, entries dropped. */
+  public record Reconciled(LocalShard shard, long kept, long replayed, long dropped) {}
+
+  /**
+   * Takes over an engine loaded from its files and makes it hold exactly the live rows of
+   * {@code store}: a loaded entry counts only where its (id, log index) is the row's; rows it
+   * lacks or holds in another version are upserted with their own log index, and entries with no
+   * row (deleted since) are deleted. Afterwards the engine is at the store's applied index.
+   */
+  public static Reconciled adopt(ShardId id, CollectionConfig config, ShardEngine loaded, ShardStore store) {
+    LocalShard s = new LocalShard(id, config, loaded);
+    long applied = store.appliedIndex();
+    long[] rows = {0};
+    long[] kept = {0};
+    // Rows to replay, by the log index that wrote them, so each keeps its own index.
+    TreeMap<Long, List<Point>> replay = new TreeMap<>();
+    long[] pending = {0};
+    store.forEachLive(sp -> {
+      rows[0]++;
+      Long have = loaded.pointLogIndex(sp.point().id()).orElse(null);
+      if (have != null && have == sp.logIndex()) {
+        kept[0]++;
+        return;
+      }
+      replay.computeIfAbsent(sp.logIndex(), k -> new ArrayList<>()).add(sp.point());
+      if (++pending[0] >= 4096) {
+        replay.forEach((index, points) -> loaded.upsert(points, index));
+        replay.clear();
+        pending[0] = 0;
+      }
+    });
+    replay.forEach((index, points) -> loaded.upsert(points, index));
+    long replayed = rows[0] - kept[0];
+    long dropped = 0;
+    if (loaded.count(Filter.ALL) > rows[0]) {
+      // The engine holds ids the store deleted after the files were written: find and drop them.
+      List<PointId> gone = new ArrayList<>();
+      PointId after = null;
+      do {
+        var page = loaded.scroll(after, ENGINE_MAX_PAGE, Filter.ALL);
+        for (Point p : page.points()) {
+          if (store.get(p.id()).isEmpty()) {
+            gone.add(p.id());
+          }
+        }
+        after = page.nextAfter();
+      } while (after != null);
+      dropped = loaded.delete(gone, applied);
+    }
+    loaded.delete(List.of(), applied); // the engine now reflects the store up to its applied index
+    return new Reconciled(s, kept[0], replayed, dropped);
+  }
+
+  /** Writes the engine's segments (points, graphs) and applied index into {@code dir}. */
+  public void save(Path dir) throws IOException {
+    engine.writeSnapshot(dir);
+  }
+
+  /** Waits until every sealed segment's graph is built and no merge is running. */
+  public void awaitIndexed() throws InterruptedException {
+    engine.awaitBackgroundWork();
   }
 
   /** A shard holding every live row of {@code store}, at the store's applied index. */

@@ -5,9 +5,16 @@ import io.quiver.common.shard.ShardId;
 import io.quiver.datanode.raft.ShardApplyListener;
 import io.quiver.datanode.store.AppliedChange;
 import io.quiver.datanode.store.ShardStore;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The search side of every local replica, following the replicas' applied state. A replica's
@@ -17,24 +24,54 @@ import java.util.concurrent.ConcurrentMap;
  * served). Changes replayed onto an index that already holds them change nothing, so a rebuild
  * racing an apply is harmless.
  *
- * <p>Each slot is guarded by itself: the apply thread of its replica and {@code attach} take it.
- * Searches take the slot's current {@link LocalShard} without the lock (a volatile read).
+ * <p>With {@link IndexFiles}, an index is loaded from its saved files (checked against the
+ * store) instead of rebuilt, saved again every {@link #SAVE_INTERVAL} while it changes, and
+ * saved at {@link #close()}; without, it is always rebuilt from the store.
+ *
+ * <p>Each slot is guarded by itself: the apply thread of its replica, {@code attach} and the
+ * saver take it. Searches take the slot's current {@link LocalShard} without the lock (a volatile
+ * read).
  */
 public final class ShardIndexes implements ShardApplyListener {
+  private static final Logger log = LoggerFactory.getLogger(ShardIndexes.class);
+  /** How often a changed index is written out again; a crash replays what came after from the store. */
+  static final Duration SAVE_INTERVAL = Duration.ofMinutes(2);
+
   private static final class Slot {
     CollectionConfig config;
     ShardStore store;
     volatile LocalShard index;
+    /** The applied index of the last save (or load) of {@code index}. */
+    long savedAt = -1;
   }
 
   private final ConcurrentMap<ShardId, Slot> slots = new ConcurrentHashMap<>();
+  private final IndexFiles files;
+  private final ScheduledExecutorService saver;
+
+  /** Indexes rebuilt from the store at every start, never saved. */
+  public ShardIndexes() {
+    this(null);
+  }
+
+  /** Indexes saved in and loaded from {@code files} (null: never saved). */
+  public ShardIndexes(IndexFiles files) {
+    this.files = files;
+    if (files == null) {
+      saver = null;
+    } else {
+      saver = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("index-saver").factory());
+      long every = SAVE_INTERVAL.toMillis();
+      saver.scheduleWithFixedDelay(this::saveChanged, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
 
   @Override
   public void onReset(ShardId shard, ShardStore store) {
     Slot s = slots.computeIfAbsent(shard, k -> new Slot());
     synchronized (s) {
       s.store = store;
-      replace(s, s.config == null ? null : LocalShard.rebuild(shard, s.config, store));
+      replace(s, s.config == null ? null : open(shard, s.config, store, s));
     }
   }
 
@@ -51,7 +88,7 @@ public final class ShardIndexes implements ShardApplyListener {
     }
   }
 
-  /** Gives the replica its collection's config, building its index from the store if it has none yet. */
+  /** Gives the replica its collection's config, loading or building its index if it has none yet. */
   public void attach(ShardId shard, CollectionConfig config, ShardStore store) {
     Slot s = slots.computeIfAbsent(shard, k -> new Slot());
     synchronized (s) {
@@ -60,8 +97,26 @@ public final class ShardIndexes implements ShardApplyListener {
       }
       s.config = config;
       s.store = store;
-      replace(s, LocalShard.rebuild(shard, config, store));
+      replace(s, open(shard, config, store, s));
     }
+  }
+
+  /** The saved index reconciled with the store, or one rebuilt from the store. Called under the slot's lock. */
+  private LocalShard open(ShardId shard, CollectionConfig config, ShardStore store, Slot s) {
+    long start = System.nanoTime();
+    Optional<LocalShard.Reconciled> loaded = files == null ? Optional.empty() : files.load(shard, config, store);
+    if (loaded.isPresent()) {
+      LocalShard.Reconciled r = loaded.get();
+      s.savedAt = r.replayed() == 0 && r.dropped() == 0 ? store.appliedIndex() : -1;
+      log.info("shard {}: index loaded from its files in {} ms: {} entries kept, {} rows replayed from the store,"
+          + " {} dropped", shard, (System.nanoTime() - start) / 1_000_000, r.kept(), r.replayed(), r.dropped());
+      return r.shard();
+    }
+    s.savedAt = -1;
+    LocalShard rebuilt = LocalShard.rebuild(shard, config, store);
+    log.info("shard {}: index rebuilt from the store in {} ms ({} points; graphs build in the background)", shard,
+        (System.nanoTime() - start) / 1_000_000, rebuilt.size());
+    return rebuilt;
   }
 
   /** Swaps in a new index; the old one's background work stops (a search still holding it finishes). */
@@ -73,13 +128,45 @@ public final class ShardIndexes implements ShardApplyListener {
     }
   }
 
+  /** Saves every index that changed since its last save. */
+  private void saveChanged() {
+    slots.forEach((shard, s) -> save(shard, s));
+  }
+
+  private void save(ShardId shard, Slot s) {
+    LocalShard index = s.index;
+    if (files == null || index == null || index.appliedIndex() == s.savedAt) {
+      return;
+    }
+    long at = index.appliedIndex();
+    long start = System.nanoTime();
+    try {
+      files.save(shard, index);
+      s.savedAt = at;
+      log.debug("shard {}: index saved at applied index {} in {} ms", shard, at, (System.nanoTime() - start) / 1_000_000);
+    } catch (IOException | RuntimeException e) {
+      // The last complete generation stays; the next start replays more from the store.
+      log.warn("shard {}: saving the index failed: {}", shard, e.toString());
+    }
+  }
+
+  /** Saves the replica's index now (a node stopping, a benchmark, a test). */
+  public void save(ShardId shard) {
+    Slot s = slots.get(shard);
+    if (s != null) {
+      synchronized (s) {
+        save(shard, s);
+      }
+    }
+  }
+
   /** The replica's index, once attached. */
   public Optional<LocalShard> find(ShardId shard) {
     Slot s = slots.get(shard);
     return s == null ? Optional.empty() : Optional.ofNullable(s.index);
   }
 
-  /** Forgets a replica that was deleted. */
+  /** Forgets a replica that was deleted, and its saved files. */
   public void remove(ShardId shard) {
     Slot s = slots.remove(shard);
     if (s != null) {
@@ -87,10 +174,24 @@ public final class ShardIndexes implements ShardApplyListener {
         replace(s, null);
       }
     }
+    if (files != null) {
+      files.delete(shard);
+    }
   }
 
-  /** Stops every index's background work (the node is closing). */
+  /** Saves every index that changed (the node is stopping) and stops their background work. */
   public void close() {
-    slots.keySet().forEach(this::remove);
+    if (saver != null) {
+      saver.shutdownNow();
+    }
+    for (ShardId shard : slots.keySet()) {
+      Slot s = slots.remove(shard);
+      if (s != null) {
+        synchronized (s) {
+          save(shard, s);
+          replace(s, null);
+        }
+      }
+    }
   }
 }
