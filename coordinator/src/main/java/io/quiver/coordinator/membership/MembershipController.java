@@ -195,6 +195,7 @@ public final class MembershipController implements AutoCloseable {
           movesDone.incrementAndGet();
           bytesCopied.addAndGet(estimateBytes(m, live));
         } catch (InterruptedException e) {
+          log.warn("move {} interrupted (the coordinator is stopping or lost its lead); the next leader resumes it", m);
           Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
           log.warn("move {} stopped, retried next tick: {}", m, e.getMessage());

@@ -73,8 +73,7 @@ public final class ShardMover {
     if (move.from() != null) {
       NodeLease leader = leader(move, live);
       if (leader.nodeId().equals(move.from())) {
-        NodeId heir = voters(describe(leader, move)).stream().filter(n -> !n.equals(move.from())).findFirst()
-            .orElseThrow(() -> new QuiverException(ErrorCode.FAILED_PRECONDITION, "move " + move + ": no other voter to lead"));
+        NodeId heir = heir(move, voters(describe(leader, move)), live);
         admin(leader, move, b -> b.setTransferLeadership(TransferLeadership.newBuilder().setToNodeId(heir.value())));
         await("leadership moved off " + move.from(), () -> !leader(move, live).nodeId().equals(move.from()));
       }
@@ -121,6 +120,30 @@ public final class ShardMover {
       }
     }
     throw new QuiverException(ErrorCode.UNAVAILABLE, "move " + move + ": no live replica knows a leader");
+  }
+
+  /**
+   * A voter other than the leaving one that runs as a follower: the membership comes from the
+   * leader's configuration, the role from the replica itself (one that runs as a listener cannot
+   * take leadership).
+   */
+  private NodeId heir(Move move, List<NodeId> voters, Map<NodeId, NodeLease> live) {
+    List<String> seen = new ArrayList<>();
+    for (NodeId n : voters) {
+      if (n.equals(move.from()) || !live.containsKey(n)) {
+        continue;
+      }
+      try {
+        String role = describe(live.get(n), move).getRole();
+        if (role.equals("FOLLOWER")) {
+          return n;
+        }
+        seen.add(n + " " + role);
+      } catch (QuiverException e) {
+        seen.add(n + " " + e.getMessage());
+      }
+    }
+    throw new QuiverException(ErrorCode.UNAVAILABLE, "move " + move + ": no other voter can take leadership: " + seen);
   }
 
   ReplicaAdminResponse describe(NodeLease node, Move move) {

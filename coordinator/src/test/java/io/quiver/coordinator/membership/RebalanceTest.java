@@ -19,6 +19,7 @@ import io.quiver.proto.v1.CreateCollectionRequest;
 import io.quiver.proto.v1.DescribeCollectionRequest;
 import io.quiver.proto.v1.DescribeCollectionResponse;
 import io.quiver.proto.v1.Distance;
+import io.quiver.proto.v1.DrainRequest;
 import io.quiver.proto.v1.PointId;
 import io.quiver.proto.v1.PointStruct;
 import io.quiver.proto.v1.RebalancePlanResponse;
@@ -30,6 +31,9 @@ import io.quiver.proto.v1.ShardRef;
 import io.quiver.proto.v1.ShardWriteStatus;
 import io.quiver.proto.v1.Vector;
 import io.quiver.proto.v1.internal.DataNodeGrpc;
+import io.quiver.proto.v1.internal.NodeStatusRequest;
+import io.quiver.proto.v1.internal.ReplicaAdminRequest;
+import io.quiver.proto.v1.internal.TransferLeadership;
 import io.quiver.proto.v1.internal.ShardWriteRequest;
 import io.quiver.proto.v1.internal.UpsertOp;
 import java.nio.file.Path;
@@ -68,21 +72,9 @@ class RebalanceTest {
 
   @Test
   void aJoinedNodeTakesItsRingShareThroughRaftWithNothingLost() throws Exception {
-    zk = new TestingServer(true);
-    settings = ZkSettings.of(zk.getConnectString());
-    for (String id : List.of("dn1", "dn2", "dn3")) {
-      dataNode(id);
-    }
-    CoordinatorServer c = CoordinatorServer.start(new CoordinatorConfig(new NodeId("c1"), "127.0.0.1", 0, settings,
-        Duration.ofSeconds(2), 0, MembershipSettings.DEFAULTS.withTick(Duration.ofMillis(500))));
-    open.add(c);
-    await().atMost(LONG).until(c::isLeader);
+    CoordinatorServer c = threeNodesAndACollection();
     var admin = AdminGrpc.newBlockingStub(channel(c.port()));
     var collections = CollectionsGrpc.newBlockingStub(channel(c.port()));
-    collections.create(CreateCollectionRequest.newBuilder().setName("docs").setConfig(CollectionConfig.newBuilder()
-        .setDimension(4).setDistance(Distance.L2).setShardCount(4).setReplicationFactor(2)).build());
-    await().atMost(LONG).untilAsserted(() -> assertThat(describe(collections).getShardsList())
-        .allSatisfy(s -> assertThat(s.getReplicasList()).extracting(ReplicaInfo::getRole).contains(ReplicaRole.LEADER)));
     int written = writeToEveryShard(collections, 0);
 
     dataNode("dn4");
@@ -97,7 +89,69 @@ class RebalanceTest {
     assertThat(admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getMovesDone())
         .isGreaterThanOrEqualTo(plan.getMovesCount());
     assertEveryShardHasAllPoints(collections, written);
+  }
 
+  @Test
+  void aDrainedNodeEndsWithNoReplicasAndNothingIsLost() throws Exception {
+    CoordinatorServer c = threeNodesAndACollection();
+    var admin = AdminGrpc.newBlockingStub(channel(c.port()));
+    var collections = CollectionsGrpc.newBlockingStub(channel(c.port()));
+    int written = writeToEveryShard(collections, 0);
+    // Make dn1 lead every shard it holds, so that each of its moves must first move leadership off it.
+    leadEverythingOn(collections, "dn3", admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getCoordinatorEpoch());
+
+    RebalancePlanResponse drain = admin.drain(DrainRequest.newBuilder().setNodeId("dn3").build());
+    System.out.println("drain dn3: " + drain.getMovesList());
+    assertThat(drain.getMovesList()).isNotEmpty().allSatisfy(m -> assertThat(m.getFromNode()).isEqualTo("dn3"));
+    await().atMost(LONG).until(() -> admin.rebalancePlan(RebalanceRequest.getDefaultInstance()).getMovesCount() == 0
+        && admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getMovesInProgress() == 0);
+    assertThat(describe(collections).getShardsList()).allSatisfy(s ->
+        assertThat(s.getReplicasList()).extracting(ReplicaInfo::getNodeId).doesNotContain("dn3"));
+    await().atMost(LONG).untilAsserted(() -> assertThat(DataNodeGrpc.newBlockingStub(channel(nodes.get("dn3").port()))
+        .nodeStatus(NodeStatusRequest.getDefaultInstance()).getReplicasList()).isEmpty());
+    assertEveryShardHasAllPoints(collections, written);
+  }
+
+  /** Asks each shard's leader to hand leadership to {@code node} wherever it holds a replica. */
+  void leadEverythingOn(CollectionsGrpc.CollectionsBlockingStub collections, String node, long epoch) {
+    DescribeCollectionResponse d = describe(collections);
+    for (ShardInfo s : d.getShardsList()) {
+      if (s.getReplicasList().stream().noneMatch(r -> r.getNodeId().equals(node))) {
+        continue;
+      }
+      ShardRef ref = ShardRef.newBuilder().setCollectionUuid(d.getCollection().getUuid()).setShard(s.getShard()).build();
+      await().atMost(LONG).untilAsserted(() -> {
+        ShardInfo now = describe(collections).getShardsList().get(s.getShard());
+        String leader = now.getReplicasList().stream().filter(r -> r.getRole() == ReplicaRole.LEADER)
+            .findFirst().orElseThrow().getNodeId();
+        if (!leader.equals(node)) {
+          DataNodeGrpc.newBlockingStub(channel(nodes.get(leader).port())).replicaAdmin(ReplicaAdminRequest.newBuilder()
+              .setCoordinatorEpoch(epoch).setShard(ref)
+              .setTransferLeadership(TransferLeadership.newBuilder().setToNodeId(node)).build());
+        }
+        assertThat(describe(collections).getShardsList().get(s.getShard()).getReplicasList())
+            .filteredOn(r -> r.getRole() == ReplicaRole.LEADER).extracting(ReplicaInfo::getNodeId).containsExactly(node);
+      });
+    }
+  }
+
+  /** ZooKeeper, data nodes dn1-dn3, a leading coordinator, and "docs" (4 shards, RF 2) with every shard led. */
+  CoordinatorServer threeNodesAndACollection() throws Exception {
+    zk = new TestingServer(true);
+    settings = ZkSettings.of(zk.getConnectString());
+    for (String id : List.of("dn1", "dn2", "dn3")) {
+      dataNode(id);
+    }
+    CoordinatorServer c = CoordinatorServer.start(new CoordinatorConfig(new NodeId("c1"), "127.0.0.1", 0, settings,
+        Duration.ofSeconds(2), 0, MembershipSettings.DEFAULTS.withTick(Duration.ofMillis(500))));
+    open.add(c);
+    await().atMost(LONG).until(c::isLeader);
+    var collections = CollectionsGrpc.newBlockingStub(channel(c.port()));
+    collections.create(CreateCollectionRequest.newBuilder().setName("docs").setConfig(CollectionConfig.newBuilder()
+        .setDimension(4).setDistance(Distance.L2).setShardCount(4).setReplicationFactor(2)).build());
+    await().atMost(LONG).untilAsserted(() -> assertThat(describe(collections).getShardsList())
+        .allSatisfy(s -> assertThat(s.getReplicasList()).extracting(ReplicaInfo::getRole).contains(ReplicaRole.LEADER)));
+    return c;
   }
 
   /** Writes 5 points to every shard through its leader; returns the points per shard. */
@@ -111,10 +165,13 @@ class RebalanceTest {
         up.addPoints(PointStruct.newBuilder().setId(PointId.newBuilder().setNum(base + s.getShard() * 100L + i))
             .setVector(Vector.newBuilder().addValues(i).addValues(1).addValues(2).addValues(3)));
       }
-      var reply = DataNodeGrpc.newBlockingStub(channel(nodes.get(leader).port())).shardWrite(ShardWriteRequest.newBuilder()
-          .setShard(ShardRef.newBuilder().setCollectionUuid(d.getCollection().getUuid()).setShard(s.getShard()))
-          .setRequestId("w-" + s.getShard()).setUpsert(up).build());
-      assertThat(reply.getStatus()).as(reply.getError()).isEqualTo(ShardWriteStatus.APPLIED);
+      // A leader just elected answers "not ready" until its first entry commits: retry, same request id.
+      await().atMost(LONG).untilAsserted(() -> {
+        var reply = DataNodeGrpc.newBlockingStub(channel(nodes.get(leader).port())).shardWrite(ShardWriteRequest.newBuilder()
+            .setShard(ShardRef.newBuilder().setCollectionUuid(d.getCollection().getUuid()).setShard(s.getShard()))
+            .setRequestId("w-" + s.getShard()).setUpsert(up).build());
+        assertThat(reply.getStatus()).as(reply.getError()).isEqualTo(ShardWriteStatus.APPLIED);
+      });
     }
     return 5;
   }

@@ -159,7 +159,13 @@ public final class ShardGroups implements AutoCloseable {
     }
     List<RaftPeer> peers = new ArrayList<>();
     voters.forEach(p -> peers.add(raftPeer(p, RaftPeerRole.FOLLOWER)));
-    listeners.forEach(p -> peers.add(raftPeer(p, RaftPeerRole.LISTENER)));
+    // This node's own replica always starts as a follower, even when it joins as a learner: Ratis
+    // 3.2 never changes the role of a division that started as a listener, so a promoted learner
+    // would count toward the quorum in the leader's configuration yet neither vote nor stand for
+    // election. A follower outside the voters is what Ratis's own staging uses for a new peer: the
+    // voters refuse its vote requests until the configuration names it.
+    listeners.forEach(p -> peers.add(raftPeer(p, p.peerId().equals(self.toString()) ? RaftPeerRole.FOLLOWER
+        : RaftPeerRole.LISTENER)));
     if (peers.stream().noneMatch(p -> p.getId().equals(self))) {
       throw QuiverException.invalid("shard " + shard + ": this node " + self + " is not in the group " + peers);
     }
