@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * store) instead of rebuilt, saved again every {@link #SAVE_INTERVAL} while it changes, and
  * saved at {@link #close()}; without, it is always rebuilt from the store.
  *
- * <p>Each slot is guarded by itself: the apply thread of its replica, {@code attach} and the
- * saver take it. Searches take the slot's current {@link LocalShard} without the lock (a volatile
- * read).
+ * <p>Each slot is guarded by itself: the apply thread of its replica and {@code attach} take it.
+ * Searches take the slot's current {@link LocalShard} without the lock (a volatile read). Saves
+ * do not take a slot's lock (the engine writes its files under its own read lock, and applies
+ * must not wait for a save); they are serialised by {@code saveLock}, so two never write one
+ * replica's files at once.
  */
 public final class ShardIndexes implements ShardApplyListener {
   private static final Logger log = LoggerFactory.getLogger(ShardIndexes.class);
@@ -41,13 +43,14 @@ public final class ShardIndexes implements ShardApplyListener {
     CollectionConfig config;
     ShardStore store;
     volatile LocalShard index;
-    /** The applied index of the last save (or load) of {@code index}. */
-    long savedAt = -1;
+    /** The applied index of the last save (or clean load) of {@code index}; a hint to skip a save. */
+    volatile long savedAt = -1;
   }
 
   private final ConcurrentMap<ShardId, Slot> slots = new ConcurrentHashMap<>();
   private final IndexFiles files;
   private final ScheduledExecutorService saver;
+  private final Object saveLock = new Object();
 
   /** Indexes rebuilt from the store at every start, never saved. */
   public ShardIndexes() {
@@ -134,29 +137,30 @@ public final class ShardIndexes implements ShardApplyListener {
   }
 
   private void save(ShardId shard, Slot s) {
-    LocalShard index = s.index;
-    if (files == null || index == null || index.appliedIndex() == s.savedAt) {
-      return;
-    }
-    long at = index.appliedIndex();
-    long start = System.nanoTime();
-    try {
-      files.save(shard, index);
-      s.savedAt = at;
-      log.debug("shard {}: index saved at applied index {} in {} ms", shard, at, (System.nanoTime() - start) / 1_000_000);
-    } catch (IOException | RuntimeException e) {
-      // The last complete generation stays; the next start replays more from the store.
-      log.warn("shard {}: saving the index failed: {}", shard, e.toString());
+    synchronized (saveLock) {
+      LocalShard index = s.index;
+      if (files == null || index == null || index.appliedIndex() == s.savedAt) {
+        return;
+      }
+      long at = index.appliedIndex();
+      long start = System.nanoTime();
+      try {
+        files.save(shard, index);
+        s.savedAt = at;
+        log.debug("shard {}: index saved at applied index {} in {} ms", shard, at,
+            (System.nanoTime() - start) / 1_000_000);
+      } catch (IOException | RuntimeException e) {
+        // The last complete generation stays; the next start replays more from the store.
+        log.warn("shard {}: saving the index failed: {}", shard, e.toString());
+      }
     }
   }
 
-  /** Saves the replica's index now (a node stopping, a benchmark, a test). */
+  /** Saves the replica's index now, if it changed since its last save. */
   public void save(ShardId shard) {
     Slot s = slots.get(shard);
     if (s != null) {
-      synchronized (s) {
-        save(shard, s);
-      }
+      save(shard, s);
     }
   }
 
@@ -187,8 +191,8 @@ public final class ShardIndexes implements ShardApplyListener {
     for (ShardId shard : slots.keySet()) {
       Slot s = slots.remove(shard);
       if (s != null) {
+        save(shard, s); // waits for a periodic save in progress (saveLock)
         synchronized (s) {
-          save(shard, s);
           replace(s, null);
         }
       }
