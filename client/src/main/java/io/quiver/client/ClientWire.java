@@ -7,7 +7,9 @@ import io.quiver.proto.v1.ClusterStatusResponse;
 import io.quiver.proto.v1.DescribeCollectionResponse;
 import io.quiver.proto.v1.NodeStatus;
 import io.quiver.proto.v1.PointStruct;
+import io.quiver.proto.v1.RebalancePlanResponse;
 import io.quiver.proto.v1.ReplicaInfo;
+import io.quiver.proto.v1.ReplicaMove;
 import io.quiver.proto.v1.ScoredPoint;
 import io.quiver.proto.v1.SearchResponse;
 import io.quiver.proto.v1.ShardInfo;
@@ -81,7 +83,16 @@ final class ClientWire {
               n.getNodeId(), n.getRole(), n.getAddress(), n.getLive(), n.getZone(), n.getReplicas(), n.getLeaders()));
     }
     return new ClusterStatus(
-        nodes, r.getCoordinatorLeader(), r.getCoordinatorEpoch(), r.getCollections(), r.getMovesInProgress());
+        nodes, r.getCoordinatorLeader(), r.getCoordinatorEpoch(), r.getCollections(), r.getMovesInProgress(),
+        r.getMovesDone(), r.getMovesTotal(), r.getBytesCopied());
+  }
+
+  static RebalancePlan plan(RebalancePlanResponse r) {
+    List<RebalancePlan.Move> moves = new ArrayList<>();
+    for (ReplicaMove m : r.getMovesList()) {
+      moves.add(new RebalancePlan.Move(m.getCollection(), m.getShard(), m.getFromNode(), m.getToNode()));
+    }
+    return new RebalancePlan(r.getPlanId(), moves);
   }
 
   private static float[] vector(boolean present, Vector v) {

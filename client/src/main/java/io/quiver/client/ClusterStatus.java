@@ -8,7 +8,10 @@ public record ClusterStatus(
     String coordinatorLeader,
     long coordinatorEpoch,
     int collections,
-    int movesInProgress) {
+    int movesInProgress,
+    int movesDone,
+    int movesTotal,
+    long bytesCopied) {
   public ClusterStatus {
     nodes = List.copyOf(nodes);
   }

@@ -15,6 +15,8 @@ import io.quiver.common.model.WriteLevel;
 import io.quiver.common.wire.WireFilters;
 import io.quiver.common.wire.WireValues;
 import io.quiver.proto.v1.AdminGrpc;
+import io.quiver.proto.v1.DrainRequest;
+import io.quiver.proto.v1.RebalanceRequest;
 import io.quiver.proto.v1.ClusterStatusRequest;
 import io.quiver.proto.v1.CollectionsGrpc;
 import io.quiver.proto.v1.CountRequest;
@@ -296,6 +298,30 @@ public final class QuiverClient implements AutoCloseable {
     var r = rpc.call(
         AdminGrpc.newBlockingStub(rpc.channel()), Retry.READ, s -> s.clusterStatus(ClusterStatusRequest.getDefaultInstance()));
     return ClientWire.status(r);
+  }
+
+  /** The moves a rebalance would make now ({@code collection} empty: every collection), without acting. */
+  public RebalancePlan rebalancePlan(String collection) {
+    var r = rpc.call(AdminGrpc.newBlockingStub(rpc.channel()), Retry.READ,
+        s -> s.rebalancePlan(RebalanceRequest.newBuilder().setCollection(collection).build()));
+    return ClientWire.plan(r);
+  }
+
+  /**
+   * Starts a rebalance ({@code collection} empty: every collection); the coordinator moves the
+   * replicas in the background, throttled and resumable: follow it with {@link #clusterStatus()}.
+   */
+  public RebalancePlan rebalanceApply(String collection) {
+    var r = rpc.call(AdminGrpc.newBlockingStub(rpc.channel()), Retry.NONE,
+        s -> s.rebalanceApply(RebalanceRequest.newBuilder().setCollection(collection).build()));
+    return ClientWire.plan(r);
+  }
+
+  /** Marks a data node draining and starts moving every replica off it, before it is removed. */
+  public RebalancePlan drain(String nodeId) {
+    var r = rpc.call(AdminGrpc.newBlockingStub(rpc.channel()), Retry.NONE,
+        s -> s.drain(DrainRequest.newBuilder().setNodeId(nodeId).build()));
+    return ClientWire.plan(r);
   }
 
   private ReadOptions readOptions(String collection, ReadLevel level) {

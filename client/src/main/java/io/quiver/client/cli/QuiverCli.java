@@ -18,7 +18,8 @@ import picocli.CommandLine.HelpCommand;
     mixinStandardHelpOptions = true,
     versionProvider = QuiverCli.Version.class,
     subcommands = {
-      CollectionsCommand.class, PointsCommand.class, SearchCommand.class, StatusCommand.class, HelpCommand.class
+      CollectionsCommand.class, PointsCommand.class, SearchCommand.class, StatusCommand.class, AdminCommand.class,
+      HelpCommand.class
     })
 public final class QuiverCli implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

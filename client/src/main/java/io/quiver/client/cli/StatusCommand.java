@@ -31,6 +31,9 @@ final class StatusCommand implements Callable<Integer> {
       j.put("coordinator_epoch", s.coordinatorEpoch());
       j.put("collections", s.collections());
       j.put("moves_in_progress", s.movesInProgress());
+      j.put("moves_done", s.movesDone());
+      j.put("moves_total", s.movesTotal());
+      j.put("bytes_copied", s.bytesCopied());
       List<Object> nodes = new ArrayList<>();
       for (ClusterStatus.Node n : s.nodes()) {
         Map<String, Object> nj = new LinkedHashMap<>();
@@ -51,6 +54,7 @@ final class StatusCommand implements Callable<Integer> {
       f.put("coordinator", s.coordinatorLeader().isEmpty() ? "(no leader)" : s.coordinatorLeader() + " (epoch " + s.coordinatorEpoch() + ")");
       f.put("collections", s.collections());
       f.put("moves in progress", s.movesInProgress());
+      f.put("moves done", s.movesDone() + " of " + s.movesTotal() + " (" + s.bytesCopied() + " bytes copied)");
       out.fields(f);
       out.line("");
       List<List<String>> rows = new ArrayList<>();

@@ -26,7 +26,7 @@ class QuiverCliTest {
         List.<String>of(), List.of("collections"), List.of("collections", "create"), List.of("collections", "list"),
         List.of("collections", "describe"), List.of("collections", "drop"), List.of("points", "upsert"),
         List.of("points", "get"), List.of("points", "count"), List.of("points", "delete"), List.of("search"),
-        List.of("status"))) {
+        List.of("status"), List.of("admin"), List.of("admin", "rebalance"), List.of("admin", "drain"))) {
       String[] args = java.util.stream.Stream.concat(cmd.stream(), java.util.stream.Stream.of("--help")).toArray(String[]::new);
       assertThat(run(args)).as("exit of %s --help", cmd).isZero();
     }
@@ -41,6 +41,15 @@ class QuiverCliTest {
     assertThat(err.toString()).contains("--vector value 'a' is not a number");
     assertThat(run("collections", "create", "c", "--dimension", "4", "--distance", "hamming")).isEqualTo(2);
     assertThat(err.toString()).contains("--distance must be one of COSINE, DOT, L2 but was 'hamming'");
+  }
+
+  @Test
+  void rebalanceNeedsPlanOrApplyButNotBoth() {
+    assertThat(run("admin", "rebalance")).isEqualTo(2);
+    assertThat(err.toString()).contains("--plan").contains("--apply");
+    assertThat(run("admin", "rebalance", "--plan", "--apply")).isEqualTo(2);
+    assertThat(run("admin", "drain")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required parameter: 'NODE'");
   }
 
   @Test

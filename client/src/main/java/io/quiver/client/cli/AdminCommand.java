@@ -1,0 +1,119 @@
+package io.quiver.client.cli;
+
+import io.quiver.client.QuiverClient;
+import io.quiver.client.RebalancePlan;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code quiver admin}: operator commands that move replicas. {@code rebalance --plan} shows the
+ * moves the ring asks for, {@code --apply} starts them; {@code drain NODE} empties a data node
+ * before it is removed. The coordinator carries moves out in the background; {@code quiver
+ * status} shows the progress.
+ */
+@Command(
+    name = "admin",
+    description = "Move replicas: rebalance the cluster, drain a data node.",
+    mixinStandardHelpOptions = true,
+    subcommands = {AdminCommand.Rebalance.class, AdminCommand.Drain.class})
+final class AdminCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
+  }
+
+  @Command(name = "rebalance", mixinStandardHelpOptions = true,
+      description = "Show (--plan) or start (--apply) the replica moves that bring placement to the ring's choice.")
+  static final class Rebalance implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Mode mode;
+
+    static final class Mode {
+      @Option(names = "--plan", required = true, description = "Print the moves without acting.")
+      boolean plan;
+
+      @Option(names = "--apply", required = true, description = "Start the moves (throttled, resumable).")
+      boolean apply;
+    }
+
+    @Option(names = {"-c", "--collection"}, paramLabel = "NAME", defaultValue = "",
+        description = "Only this collection (default: all).")
+    String collection;
+
+    @Override
+    public Integer call() {
+      RebalancePlan p;
+      try (QuiverClient c = client.connect()) {
+        p = mode.apply ? c.rebalanceApply(collection) : c.rebalancePlan(collection);
+      }
+      print(spec, client, p, mode.apply ? "started" : "planned");
+      return 0;
+    }
+  }
+
+  @Command(name = "drain", mixinStandardHelpOptions = true,
+      description = "Move every replica off a data node (it stays out of placement until removed).")
+  static final class Drain implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+
+    @Parameters(paramLabel = "NODE", description = "The data node's id.")
+    String node;
+
+    @Override
+    public Integer call() {
+      RebalancePlan p;
+      try (QuiverClient c = client.connect()) {
+        p = c.drain(node);
+      }
+      print(spec, client, p, "started");
+      return 0;
+    }
+  }
+
+  static void print(CommandSpec spec, ClientOptions client, RebalancePlan p, String verb) {
+    Output out = new Output(spec.commandLine().getOut());
+    if (client.json) {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("plan_id", p.planId());
+      List<Object> moves = new ArrayList<>();
+      for (RebalancePlan.Move m : p.moves()) {
+        Map<String, Object> mj = new LinkedHashMap<>();
+        mj.put("collection", m.collection());
+        mj.put("shard", m.shard());
+        mj.put("from", m.fromNode());
+        mj.put("to", m.toNode());
+        moves.add(mj);
+      }
+      j.put("moves", moves);
+      out.json(j);
+      return;
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (RebalancePlan.Move m : p.moves()) {
+      rows.add(List.of(m.collection(), String.valueOf(m.shard()), orDash(m.fromNode()), orDash(m.toNode())));
+    }
+    out.table(List.of("COLLECTION", "SHARD", "FROM", "TO"), rows);
+    out.line(p.moves().size() + " moves " + verb + (p.planId().isEmpty() ? "" : " as " + p.planId()));
+  }
+
+  private static String orDash(String s) {
+    return s.isEmpty() ? "-" : s;
+  }
+}
