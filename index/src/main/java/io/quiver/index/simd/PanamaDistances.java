@@ -100,6 +100,96 @@ final class PanamaDistances implements VectorDistances {
   }
 
   @Override
+  public void dotBulk4(
+      float[] q, int qOff, float[] b0, int o0, float[] b1, int o1, float[] b2, int o2,
+      float[] b3, int o3, int len, float[] out, int outOff) {
+    int i = 0;
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    if (len >= FL) {
+      // One accumulator per stored vector: four independent chains, and each query load is
+      // shared by four multiply-adds.
+      FloatVector acc0 = FloatVector.zero(F);
+      FloatVector acc1 = FloatVector.zero(F);
+      FloatVector acc2 = FloatVector.zero(F);
+      FloatVector acc3 = FloatVector.zero(F);
+      int bound = len - FL;
+      for (; i <= bound; i += FL) {
+        FloatVector x = FloatVector.fromArray(F, q, qOff + i);
+        acc0 = x.fma(FloatVector.fromArray(F, b0, o0 + i), acc0);
+        acc1 = x.fma(FloatVector.fromArray(F, b1, o1 + i), acc1);
+        acc2 = x.fma(FloatVector.fromArray(F, b2, o2 + i), acc2);
+        acc3 = x.fma(FloatVector.fromArray(F, b3, o3 + i), acc3);
+      }
+      s0 = acc0.reduceLanes(VectorOperators.ADD);
+      s1 = acc1.reduceLanes(VectorOperators.ADD);
+      s2 = acc2.reduceLanes(VectorOperators.ADD);
+      s3 = acc3.reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < len; i++) {
+      float x = q[qOff + i];
+      s0 = Math.fma(x, b0[o0 + i], s0);
+      s1 = Math.fma(x, b1[o1 + i], s1);
+      s2 = Math.fma(x, b2[o2 + i], s2);
+      s3 = Math.fma(x, b3[o3 + i], s3);
+    }
+    out[outOff] = s0;
+    out[outOff + 1] = s1;
+    out[outOff + 2] = s2;
+    out[outOff + 3] = s3;
+  }
+
+  @Override
+  public void squareL2Bulk4(
+      float[] q, int qOff, float[] b0, int o0, float[] b1, int o1, float[] b2, int o2,
+      float[] b3, int o3, int len, float[] out, int outOff) {
+    int i = 0;
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    if (len >= FL) {
+      FloatVector acc0 = FloatVector.zero(F);
+      FloatVector acc1 = FloatVector.zero(F);
+      FloatVector acc2 = FloatVector.zero(F);
+      FloatVector acc3 = FloatVector.zero(F);
+      int bound = len - FL;
+      for (; i <= bound; i += FL) {
+        FloatVector x = FloatVector.fromArray(F, q, qOff + i);
+        FloatVector d0 = x.sub(FloatVector.fromArray(F, b0, o0 + i));
+        FloatVector d1 = x.sub(FloatVector.fromArray(F, b1, o1 + i));
+        FloatVector d2 = x.sub(FloatVector.fromArray(F, b2, o2 + i));
+        FloatVector d3 = x.sub(FloatVector.fromArray(F, b3, o3 + i));
+        acc0 = d0.fma(d0, acc0);
+        acc1 = d1.fma(d1, acc1);
+        acc2 = d2.fma(d2, acc2);
+        acc3 = d3.fma(d3, acc3);
+      }
+      s0 = acc0.reduceLanes(VectorOperators.ADD);
+      s1 = acc1.reduceLanes(VectorOperators.ADD);
+      s2 = acc2.reduceLanes(VectorOperators.ADD);
+      s3 = acc3.reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < len; i++) {
+      float x = q[qOff + i];
+      float d0 = x - b0[o0 + i];
+      float d1 = x - b1[o1 + i];
+      float d2 = x - b2[o2 + i];
+      float d3 = x - b3[o3 + i];
+      s0 = Math.fma(d0, d0, s0);
+      s1 = Math.fma(d1, d1, s1);
+      s2 = Math.fma(d2, d2, s2);
+      s3 = Math.fma(d3, d3, s3);
+    }
+    out[outOff] = s0;
+    out[outOff + 1] = s1;
+    out[outOff + 2] = s2;
+    out[outOff + 3] = s3;
+  }
+
+  @Override
   public int dotInt8(byte[] a, int aOff, byte[] b, int bOff, int len) {
     int i = 0;
     int sum = 0;

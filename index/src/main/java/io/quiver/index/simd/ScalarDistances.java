@@ -44,6 +44,26 @@ final class ScalarDistances implements VectorDistances {
   }
 
   @Override
+  public void dotBulk4(
+      float[] q, int qOff, float[] b0, int o0, float[] b1, int o1, float[] b2, int o2,
+      float[] b3, int o3, int len, float[] out, int outOff) {
+    out[outOff] = dot(q, qOff, b0, o0, len);
+    out[outOff + 1] = dot(q, qOff, b1, o1, len);
+    out[outOff + 2] = dot(q, qOff, b2, o2, len);
+    out[outOff + 3] = dot(q, qOff, b3, o3, len);
+  }
+
+  @Override
+  public void squareL2Bulk4(
+      float[] q, int qOff, float[] b0, int o0, float[] b1, int o1, float[] b2, int o2,
+      float[] b3, int o3, int len, float[] out, int outOff) {
+    out[outOff] = squareL2(q, qOff, b0, o0, len);
+    out[outOff + 1] = squareL2(q, qOff, b1, o1, len);
+    out[outOff + 2] = squareL2(q, qOff, b2, o2, len);
+    out[outOff + 3] = squareL2(q, qOff, b3, o3, len);
+  }
+
+  @Override
   public int dotInt8(byte[] a, int aOff, byte[] b, int bOff, int len) {
     int s = 0;
     for (int i = 0; i < len; i++) {

@@ -22,6 +22,21 @@ public interface VectorDistances {
   /** Squared euclidean distance of two int8 slices, exact in 32-bit integers below 2^15 dims. */
   int squareL2Int8(byte[] a, int aOff, byte[] b, int bOff, int len);
 
+  /**
+   * Inner products of one query slice with four stored slices, into {@code out[outOff..outOff+4)}.
+   * One pass loads each query lane once for four vectors and keeps four independent
+   * multiply-add chains and memory streams in flight, which is what a graph walk scoring a node's
+   * neighbours needs at high dimensions.
+   */
+  void dotBulk4(
+      float[] q, int qOff, float[] b0, int o0, float[] b1, int o1, float[] b2, int o2,
+      float[] b3, int o3, int len, float[] out, int outOff);
+
+  /** Squared euclidean distances of one query slice to four stored slices; see {@link #dotBulk4}. */
+  void squareL2Bulk4(
+      float[] q, int qOff, float[] b0, int o0, float[] b1, int o1, float[] b2, int o2,
+      float[] b3, int o3, int len, float[] out, int outOff);
+
   /** Short name for logs and benchmark tables. */
   String name();
 

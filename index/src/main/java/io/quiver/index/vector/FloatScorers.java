@@ -47,6 +47,7 @@ public final class FloatScorers implements ScorerSource {
   /**
    * A scorer that caches the store's chunk table (re-reading it only for an ordinal beyond the
    * cached one), so the hot loop does one plain array walk instead of a volatile read per score.
+   * Bulk scoring runs four vectors per kernel pass (see {@link VectorDistances#dotBulk4}).
    */
   private abstract static class Cached implements QueryScorer {
     final float[] q;
@@ -54,6 +55,8 @@ public final class FloatScorers implements ScorerSource {
     final int dim;
     private final FloatVectorStore store;
     private float[][] table;
+    // Scratch for the padded last pass of bulkScore; a scorer serves one search at a time.
+    private final float[] tail = new float[4];
 
     Cached(float[] q, int qOff, FloatVectorStore store) {
       this.q = q;
@@ -75,6 +78,27 @@ public final class FloatScorers implements ScorerSource {
     final int offset(int ord) {
       return (ord & FloatVectorStore.MASK) * dim;
     }
+
+    /** Scores four ordinals into {@code out[outOff..outOff+4)} with one bulk kernel pass. */
+    abstract void score4(int a, int b, int c, int d, float[] out, int outOff);
+
+    @Override
+    public final void bulkScore(int[] ords, float[] out, int n) {
+      int i = 0;
+      for (; i + 3 < n; i += 4) {
+        score4(ords[i], ords[i + 1], ords[i + 2], ords[i + 3], out, i);
+      }
+      int rest = n - i;
+      if (rest == 1) {
+        out[i] = score(ords[i]);
+      } else if (rest > 1) {
+        // Two or three left: one padded 4-way pass (the repeated vector is already in cache)
+        // costs less than two or three single passes.
+        int last = ords[i + rest - 1];
+        score4(ords[i], ords[i + 1], last, last, tail, 0);
+        System.arraycopy(tail, 0, out, i, rest);
+      }
+    }
   }
 
   private static final class L2 extends Cached {
@@ -86,6 +110,16 @@ public final class FloatScorers implements ScorerSource {
     public float score(int ord) {
       return -D.squareL2(q, qOff, chunk(ord), offset(ord), dim);
     }
+
+    @Override
+    void score4(int a, int b, int c, int d, float[] out, int o) {
+      D.squareL2Bulk4(q, qOff, chunk(a), offset(a), chunk(b), offset(b), chunk(c), offset(c),
+          chunk(d), offset(d), dim, out, o);
+      out[o] = -out[o];
+      out[o + 1] = -out[o + 1];
+      out[o + 2] = -out[o + 2];
+      out[o + 3] = -out[o + 3];
+    }
   }
 
   private static final class Dot extends Cached {
@@ -96,6 +130,12 @@ public final class FloatScorers implements ScorerSource {
     @Override
     public float score(int ord) {
       return D.dot(q, qOff, chunk(ord), offset(ord), dim);
+    }
+
+    @Override
+    void score4(int a, int b, int c, int d, float[] out, int o) {
+      D.dotBulk4(q, qOff, chunk(a), offset(a), chunk(b), offset(b), chunk(c), offset(c),
+          chunk(d), offset(d), dim, out, o);
     }
   }
 }

@@ -1,6 +1,9 @@
 package io.quiver.index.vector;
 
-/** Scores one fixed query (a vector or a stored ordinal) against stored ordinals; larger is closer. */
+/**
+ * Scores one fixed query (a vector or a stored ordinal) against stored ordinals; larger is closer.
+ * A scorer serves one search (or one insertion) at a time and may keep scratch space.
+ */
 @FunctionalInterface
 public interface QueryScorer {
   float score(int ord);

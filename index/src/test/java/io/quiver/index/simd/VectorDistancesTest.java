@@ -44,6 +44,36 @@ class VectorDistancesTest {
 
   @ParameterizedTest
   @ValueSource(ints = {1, 7, 13, 127, 128, 384, 768, 1536})
+  void bulkKernelsAgreeWithOneAtATimeAtAwkwardLengths(int len) {
+    System.out.println("seed=" + SEED + " len=" + len);
+    Random r = new Random(SEED - len);
+    float[] q = randomFloats(r, len + 3);
+    // Four stored vectors in two arrays at odd offsets, as a chunked store hands them over.
+    float[] x = randomFloats(r, 2 * len + 7);
+    float[] y = randomFloats(r, 2 * len + 2);
+    float[][] arrays = {x, y, x, y};
+    int[] offs = {1, 2, len + 6, len + 1};
+    double tol = 1e-5 * len + 1e-5;
+    for (VectorDistances k : new VectorDistances[] {simd, scalar}) {
+      float[] dots = new float[6];
+      float[] l2s = new float[6];
+      k.dotBulk4(q, 3, x, offs[0], y, offs[1], x, offs[2], y, offs[3], len, dots, 2);
+      k.squareL2Bulk4(q, 3, x, offs[0], y, offs[1], x, offs[2], y, offs[3], len, l2s, 2);
+      assertThat(dots[0]).isZero();
+      assertThat(dots[1]).isZero();
+      for (int j = 0; j < 4; j++) {
+        assertThat((double) dots[2 + j])
+            .as("%s dot #%d", k.name(), j)
+            .isCloseTo(scalar.dot(q, 3, arrays[j], offs[j], len), within(tol));
+        assertThat((double) l2s[2 + j])
+            .as("%s squareL2 #%d", k.name(), j)
+            .isCloseTo(scalar.squareL2(q, 3, arrays[j], offs[j], len), within(tol));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 13, 127, 128, 384, 768, 1536})
   void int8KernelsAreExact(int len) {
     System.out.println("seed=" + SEED + " len=" + len);
     Random r = new Random(SEED ^ len);
