@@ -77,13 +77,69 @@ public final class Int8Vectors implements ScorerSource {
   }
 
   private QueryScorer scorer(byte[] q, int qOff, float qCorr) {
-    byte[] c = codes;
-    int d = dim;
-    float scale2 = s2;
-    if (l2) {
-      return ord -> -scale2 * D.squareL2Int8(q, qOff, c, ord * d, d);
+    return l2 ? new L2(q, qOff, codes, dim, s2) : new Dot(q, qOff, codes, dim, s2, qCorr, corrections);
+  }
+
+  // Named final classes rather than lambdas, each with its own bulkScore loop: the loop's call to
+  // score() then has one receiver type and inlines the kernel, whatever other scorers the JVM has
+  // seen (the default bulkScore shares one type profile across every implementation).
+  private static final class L2 implements QueryScorer {
+    private final byte[] q;
+    private final int qOff;
+    private final byte[] codes;
+    private final int dim;
+    private final float scale2;
+
+    L2(byte[] q, int qOff, byte[] codes, int dim, float scale2) {
+      this.q = q;
+      this.qOff = qOff;
+      this.codes = codes;
+      this.dim = dim;
+      this.scale2 = scale2;
     }
-    float[] corr = corrections;
-    return ord -> scale2 * D.dotInt8(q, qOff, c, ord * d, d) + qCorr + corr[ord];
+
+    @Override
+    public float score(int ord) {
+      return -scale2 * D.squareL2Int8(q, qOff, codes, ord * dim, dim);
+    }
+
+    @Override
+    public void bulkScore(int[] ords, float[] out, int n) {
+      for (int i = 0; i < n; i++) {
+        out[i] = score(ords[i]);
+      }
+    }
+  }
+
+  private static final class Dot implements QueryScorer {
+    private final byte[] q;
+    private final int qOff;
+    private final byte[] codes;
+    private final int dim;
+    private final float scale2;
+    private final float qCorr;
+    private final float[] corr;
+
+    Dot(byte[] q, int qOff, byte[] codes, int dim, float scale2, float qCorr, float[] corr) {
+      this.q = q;
+      this.qOff = qOff;
+      this.codes = codes;
+      this.dim = dim;
+      this.scale2 = scale2;
+      this.qCorr = qCorr;
+      this.corr = corr;
+    }
+
+    @Override
+    public float score(int ord) {
+      return scale2 * D.dotInt8(q, qOff, codes, ord * dim, dim) + qCorr + corr[ord];
+    }
+
+    @Override
+    public void bulkScore(int[] ords, float[] out, int n) {
+      for (int i = 0; i < n; i++) {
+        out[i] = score(ords[i]);
+      }
+    }
   }
 }
