@@ -42,6 +42,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.quiver.common.cluster.ZkPaths;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -135,20 +139,73 @@ class RebalanceTest {
     }
   }
 
+  @Test
+  void aNodeLostPastTheReplaceDelayIsReplacedAndEveryShardIsBackAtItsReplicationFactor() throws Exception {
+    CoordinatorServer c = cluster(List.of("dn1", "dn2", "dn3", "dn4"), 3,
+        MembershipSettings.DEFAULTS.withTick(Duration.ofMillis(500)).withReplaceDelay(Duration.ofSeconds(3)));
+    var admin = AdminGrpc.newBlockingStub(channel(c.port()));
+    var collections = CollectionsGrpc.newBlockingStub(channel(c.port()));
+    int written = writeToEveryShard(collections, 0);
+
+    stopDataNode("dn4");
+    await().atMost(LONG).untilAsserted(() -> assertThat(describe(collections).getShardsList()).allSatisfy(s ->
+        assertThat(s.getReplicasList()).extracting(ReplicaInfo::getNodeId).hasSize(3).doesNotContain("dn4")));
+    assertEveryShardHasAllPoints(collections, written, 3);
+    assertThat(admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getMovesDone()).isPositive();
+  }
+
+  @Test
+  void aNodeBackWithinTheReplaceDelayMovesNothing() throws Exception {
+    CoordinatorServer c = cluster(List.of("dn1", "dn2", "dn3", "dn4"), 3,
+        MembershipSettings.DEFAULTS.withTick(Duration.ofMillis(500)));
+    var admin = AdminGrpc.newBlockingStub(channel(c.port()));
+    var collections = CollectionsGrpc.newBlockingStub(channel(c.port()));
+    int written = writeToEveryShard(collections, 0);
+    List<List<String>> before = placement(collections);
+    ZkPaths paths = new ZkPaths(settings.root());
+
+    try (CuratorFramework client = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+      client.start();
+      stopDataNode("dn4");
+      // The coordinator has seen the lease go (its replace-delay clock runs) before the node returns.
+      await().atMost(LONG).until(() -> client.checkExists().forPath(paths.nodeLost("dn4")) != null);
+      dataNode("dn4");
+      await().atMost(LONG).until(() -> client.checkExists().forPath(paths.nodeLost("dn4")) == null);
+    }
+    assertEveryShardHasAllPoints(collections, written, 3);
+    assertThat(placement(collections)).isEqualTo(before);
+    assertThat(admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getMovesDone()).isZero();
+  }
+
+  /** Each shard's replica nodes, sorted. */
+  List<List<String>> placement(CollectionsGrpc.CollectionsBlockingStub collections) {
+    return describe(collections).getShardsList().stream()
+        .map(s -> s.getReplicasList().stream().map(ReplicaInfo::getNodeId).sorted().toList()).toList();
+  }
+
+  void stopDataNode(String id) throws Exception {
+    DataNodeServer s = nodes.remove(id);
+    open.remove(s);
+    s.close();
+  }
+
   /** ZooKeeper, data nodes dn1-dn3, a leading coordinator, and "docs" (4 shards, RF 2) with every shard led. */
   CoordinatorServer threeNodesAndACollection() throws Exception {
+    return cluster(List.of("dn1", "dn2", "dn3"), 2, MembershipSettings.DEFAULTS.withTick(Duration.ofMillis(500)));
+  }
+
+  /** ZooKeeper, the data nodes, a leading coordinator, and "docs" (4 shards, {@code rf} replicas) with every shard led. */
+  CoordinatorServer cluster(List<String> dataNodes, int rf, MembershipSettings membership) throws Exception {
     zk = new TestingServer(true);
     settings = ZkSettings.of(zk.getConnectString());
-    for (String id : List.of("dn1", "dn2", "dn3")) {
-      dataNode(id);
-    }
+    dataNodes.forEach(this::dataNode);
     CoordinatorServer c = CoordinatorServer.start(new CoordinatorConfig(new NodeId("c1"), "127.0.0.1", 0, settings,
-        Duration.ofSeconds(2), 0, MembershipSettings.DEFAULTS.withTick(Duration.ofMillis(500))));
+        Duration.ofSeconds(2), 0, membership));
     open.add(c);
     await().atMost(LONG).until(c::isLeader);
     var collections = CollectionsGrpc.newBlockingStub(channel(c.port()));
     collections.create(CreateCollectionRequest.newBuilder().setName("docs").setConfig(CollectionConfig.newBuilder()
-        .setDimension(4).setDistance(Distance.L2).setShardCount(4).setReplicationFactor(2)).build());
+        .setDimension(4).setDistance(Distance.L2).setShardCount(4).setReplicationFactor(rf)).build());
     await().atMost(LONG).untilAsserted(() -> assertThat(describe(collections).getShardsList())
         .allSatisfy(s -> assertThat(s.getReplicasList()).extracting(ReplicaInfo::getRole).contains(ReplicaRole.LEADER)));
     return c;
@@ -177,8 +234,12 @@ class RebalanceTest {
   }
 
   void assertEveryShardHasAllPoints(CollectionsGrpc.CollectionsBlockingStub collections, int perShard) {
+    assertEveryShardHasAllPoints(collections, perShard, 2);
+  }
+
+  void assertEveryShardHasAllPoints(CollectionsGrpc.CollectionsBlockingStub collections, int perShard, int rf) {
     await().atMost(LONG).untilAsserted(() -> assertThat(describe(collections).getShardsList()).allSatisfy(s -> {
-      assertThat(s.getReplicasList()).hasSize(2).allSatisfy(r -> {
+      assertThat(s.getReplicasList()).hasSize(rf).allSatisfy(r -> {
         assertThat(r.getLive()).isTrue();
         assertThat(r.getPoints()).isEqualTo(perShard);
       });
@@ -190,8 +251,9 @@ class RebalanceTest {
   }
 
   void dataNode(String id) {
-    DataNodeServer s = DataNodeServer.start(
-        new DataNodeConfig(new NodeId(id), "127.0.0.1", 0, settings, dir.resolve(id), 100, "z"));
+    // Elections at 3-6 s (three times the default): four nodes' replicas share two cores.
+    DataNodeServer s = DataNodeServer.start(new DataNodeConfig(new NodeId(id), "127.0.0.1", 0, settings,
+        dir.resolve(id), 100, "z").withElectionTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(6)));
     open.add(s);
     nodes.put(id, s);
   }
