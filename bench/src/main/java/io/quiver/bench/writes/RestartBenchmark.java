@@ -48,6 +48,16 @@ public final class RestartBenchmark {
   private RestartBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (Throwable t) {
+      t.printStackTrace(System.out);
+      System.exit(1);
+    }
+    System.exit(0); // Ratis may leave non-daemon threads behind
+  }
+
+  private static void run(String[] args) throws Exception {
     Map<String, String> opts = Args.parse(args);
     int points = Integer.parseInt(opts.getOrDefault("points", "1000000"));
     int dim = Integer.parseInt(opts.getOrDefault("dim", "128"));
@@ -71,12 +81,14 @@ public final class RestartBenchmark {
     System.out.printf("filled in %.1f s (%.0f points/s through Raft); every graph built after %.1f s%n", ingest,
         points / ingest, built);
     List<Point> probes = probes(node, shard);
+    List<List<PointId>> answers = answers(node.index(shard), probes);
     node.close();
     System.out.printf("saved index: %.0f MB%n", sizeOf(dir.resolve("index")) / 1e6);
+    System.out.flush();
 
-    double loadSeconds = restart(dir, address, shard, config, probes, "load saved segments");
+    double loadSeconds = restart(dir, address, shard, config, probes, answers, "load saved segments");
     deleteTree(dir.resolve("index"));
-    double rebuildSeconds = restart(dir, address, shard, config, probes, "rebuild from RocksDB");
+    double rebuildSeconds = restart(dir, address, shard, config, probes, null, "rebuild from RocksDB");
     System.out.println();
     System.out.println("| points | dim | restart, segments loaded | restart, index rebuilt | ratio | load avg |");
     System.out.println("|---:|---:|---:|---:|---:|---:|");
@@ -85,25 +97,47 @@ public final class RestartBenchmark {
     deleteTree(dir);
   }
 
-  /** Starts the node over {@code dir} and times it until the shard serves with every graph; returns seconds. */
+  /**
+   * Starts the node over {@code dir} and times it until the shard serves with every graph; returns
+   * seconds. Each probe must be its own exact nearest neighbour; with {@code answers} (the saved
+   * graphs' approximate top 10 of each probe) the loaded graphs must answer exactly the same.
+   */
   private static double restart(Path dir, String address, ShardId shard, CollectionConfig config, List<Point> probes,
-      String what) throws Exception {
+      List<List<PointId>> answers, String what) throws Exception {
     long t0 = System.nanoTime();
     Node node = Node.start(dir, address, shard, config);
     LocalShard index = node.index(shard);
     double opened = seconds(t0);
     index.awaitIndexed();
+    List<List<PointId>> now = answers(index, probes);
+    double served = seconds(t0);
     for (Point p : probes) {
-      List<ScoredPoint> hit = index.search(p.vector(), 1, Filter.ALL, 64, false);
+      List<ScoredPoint> hit = index.search(p.vector(), 1, Filter.ALL, 64, true);
       if (hit.isEmpty() || !hit.getFirst().id().equals(p.id())) {
-        throw new IllegalStateException(what + ": a search for stored point " + p.id() + " found " + hit);
+        throw new IllegalStateException(what + ": an exact search for stored point " + p.id() + " found " + hit);
       }
     }
-    double served = seconds(t0);
-    System.out.printf("%-22s index ready after %.1f s, every graph built and searches right after %.1f s (%d points)%n",
-        what, opened, served, index.size());
+    if (answers != null && !answers.equals(now)) {
+      throw new IllegalStateException(what + ": the loaded graphs answer " + now + ", the saved ones " + answers);
+    }
+    long selfFound = 0;
+    for (int i = 0; i < probes.size(); i++) {
+      selfFound += now.get(i).contains(probes.get(i).id()) ? 1 : 0;
+    }
+    System.out.printf("%-22s index ready after %.1f s, every graph built and searching after %.1f s (%d points;"
+        + " %d/%d probes in their approximate top 10%s)%n", what, opened, served, index.size(), selfFound,
+        probes.size(), answers == null ? "" : ", answers identical to before the stop");
     node.close();
     return served;
+  }
+
+  /** The approximate top 10 (ef 64) of each probe. */
+  private static List<List<PointId>> answers(LocalShard index, List<Point> probes) {
+    List<List<PointId>> out = new ArrayList<>();
+    for (Point p : probes) {
+      out.add(index.search(p.vector(), 10, Filter.ALL, 64, false).stream().map(ScoredPoint::id).toList());
+    }
+    return out;
   }
 
   private static void fill(Node node, ShardId shard, int points, int dim) throws InterruptedException {
