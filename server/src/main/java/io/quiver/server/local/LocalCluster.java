@@ -71,8 +71,12 @@ public final class LocalCluster implements AutoCloseable {
           DataNodeConfig.RAFT_PORT, "0",
           DataNodeConfig.DATA_DIR, dataDir.resolve(id).toString())))));
     }
-    queryNode = QueryNodeServer.start(QueryNodeConfig.from(source(Map.of(
-        QueryNodeConfig.NODE_ID, "query-node-1", QueryNodeConfig.PORT, String.valueOf(queryPort)))));
+    // The REST port sits beside the client port (6400 -> 6401, the query node's own defaults) so
+    // the README's curl commands reach it; with an ephemeral client port it is ephemeral too.
+    Map<String, String> query = new HashMap<>(Map.of(
+        QueryNodeConfig.NODE_ID, "query-node-1", QueryNodeConfig.PORT, String.valueOf(queryPort)));
+    query.put(QueryNodeConfig.HTTP_PORT, queryPort == 0 ? "0" : String.valueOf(queryPort + 1));
+    queryNode = QueryNodeServer.start(QueryNodeConfig.from(source(query)));
     started.push(queryNode);
     queryNode.awaitReady(dataNodes, READY_TIMEOUT);
   }
@@ -82,7 +86,7 @@ public final class LocalCluster implements AutoCloseable {
     m.put(ZkSettings.CONNECT, zookeeper);
     // Several roles share this host: their /metrics and health endpoints take free ports.
     for (String r : new String[] {"coordinator", "data-node", "query-node"}) {
-      m.put(r + ".http-port", "0");
+      m.putIfAbsent(r + ".http-port", "0");
     }
     return ConfigSource.of(m);
   }
@@ -94,6 +98,11 @@ public final class LocalCluster implements AutoCloseable {
 
   public int port() {
     return queryNode.port();
+  }
+
+  /** The query node's REST/JSON and ops port. */
+  public int httpPort() {
+    return queryNode.httpPort();
   }
 
   public String zookeeper() {

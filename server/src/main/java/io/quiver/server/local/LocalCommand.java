@@ -24,7 +24,7 @@ public final class LocalCommand implements Callable<Integer> {
   Path dataDir;
 
   @Option(names = "--port", defaultValue = "6400",
-      description = "Client (query node) port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+      description = "Client (query node) gRPC port; REST/JSON listens on the next port; 0 picks free ones (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(names = "--data-nodes", defaultValue = "3", description = "Data nodes to run (default: ${DEFAULT-VALUE}).")
@@ -44,7 +44,8 @@ public final class LocalCommand implements Callable<Integer> {
     out.println("quiver local: " + dataNodes + " data nodes, 1 coordinator, 1 query node");
     out.println("  data dir:  " + cluster.dataDir());
     out.println("  zookeeper: " + cluster.zookeeper());
-    out.println("  endpoint:  " + cluster.endpoint());
+    out.println("  endpoint:  " + cluster.endpoint() + " (gRPC)");
+    out.println("  rest:      http://127.0.0.1:" + cluster.httpPort() + " (REST/JSON, /metrics, /healthz, /readyz)");
     out.println("Try: bin/quiver status --endpoint " + cluster.endpoint());
     out.println("quiver local: ready on port " + cluster.port() + " (Ctrl-C to stop)");
     out.flush();
