@@ -289,10 +289,17 @@ public final class ShardGroups implements AutoCloseable {
           ? WriteOutcome.failed(ErrorCode.INVALID_ARGUMENT, "shard " + shard + ": " + r.refusal(), null)
           : WriteOutcome.applied(r.logIndex(), r.affected(), r.duplicate());
     }
-    // Refusals Ratis makes before appending: nothing was written, so the outcome is known.
+    // NOT_LEADER here is not a refusal: a leader that steps down (it lost its majority, or met a
+    // higher term) answers every pending request with NotLeaderException, entries it had already
+    // appended, which a later leader may still commit. Only the check before submission (above,
+    // in write) knows that nothing was appended.
     if (reply.getNotLeaderException() != null) {
-      return notLeader(shard, division, reply.getNotLeaderException());
+      WriteOutcome notLeader = notLeader(shard, division, reply.getNotLeaderException());
+      return new WriteOutcome(WriteOutcome.Status.UNKNOWN, -1, 0, false, ErrorCode.NOT_LEADER,
+          notLeader.message() + "; the entry may have been appended, outcome unknown: retry with the same request id",
+          notLeader.leaderHint());
     }
+    // Refusals Ratis makes before appending: nothing was written, so the outcome is known.
     if (reply.getLeaderNotReadyException() != null) {
       return WriteOutcome.failed(ErrorCode.NOT_LEADER, "shard " + shard + ": leader " + self + " is not ready yet",
           self());
