@@ -19,15 +19,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The nemesis run of the proof-under-faults issue: a 3-member ZooKeeper ensemble, two
  * coordinators, three data nodes and two query nodes, all separate processes; clients write and
  * read through both query nodes while a nemesis SIGKILLs and restarts data nodes, coordinators and
- * ZooKeeper members and SIGSTOPs data nodes (a shard leader, mostly) past the election timeout.
- * One fault at a time, so a majority of every group always survives. Afterwards the history is
+ * ZooKeeper members and SIGSTOPs shard leaders past the election timeout. Two lanes of faults,
+ * one at a time in each: data nodes in one, ZooKeeper members and coordinators in the other, so a
+ * majority of every Raft group and of the ensemble always survives. Afterwards the history is
  * checked and every shard must be back at RF=3 with equal digests at equal applied index.
  *
  * <p>Network partitions are not injected: they need iptables inside network namespaces, and this
@@ -41,19 +45,29 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class NemesisTest {
   static final int DIM = 4;
   static final int SHARDS = 3;
+  /** Upserts sent once with a 1.5 s deadline: how a client meets UNKNOWN during a failover. */
+  static final int HASTY_PERCENT = 10;
+  /** Upserts made hasty at each data-node fault: those that reach the stopped leader end UNKNOWN. */
+  static final int HASTY_PER_EVENT = 4;
+  /** The most the fault phase may run past its time to reach the minimum number of events. */
+  static final int OVERTIME_SECONDS = 150;
 
   record Report(String verdict, Checker.Result result, List<String> replicaProblems, int events, int leaderChanges,
       long okOps, long unknownOps) {}
 
-  /** Not yet in the default build: its thresholds are unmeasured on a quiet CI machine. Run with -Dquiver.nemesis=true. */
+  /**
+   * The short form, in every {@code ./mvnw verify} (about 8 minutes on two shared cores; skip it
+   * with {@code -Dquiver.nemesis=false}). The soak is this test with {@code -Dquiver.nemesis.seconds=3600}.
+   */
   @Test
-  @EnabledIfSystemProperty(named = "quiver.nemesis", matches = "true")
+  @DisabledIfSystemProperty(named = "quiver.nemesis", matches = "false")
   void guaranteesHoldUnderKillsAndPauses() throws Exception {
     long seed = Long.getLong("quiver.nemesis.seed", new Random().nextLong());
-    Report r = run(seed, null, Integer.getInteger("quiver.nemesis.seconds", 240));
+    int minEvents = Integer.getInteger("quiver.nemesis.min-events", 30);
+    Report r = run(seed, null, Integer.getInteger("quiver.nemesis.seconds", 240), minEvents);
     assertThat(r.result().violations()).as(r.verdict()).isEmpty();
     assertThat(r.replicaProblems()).as(r.verdict()).isEmpty();
-    assertThat(r.events()).as(r.verdict()).isGreaterThanOrEqualTo(Integer.getInteger("quiver.nemesis.min-events", 30));
+    assertThat(r.events()).as(r.verdict()).isGreaterThanOrEqualTo(minEvents);
     assertThat(r.leaderChanges()).as(r.verdict())
         .isGreaterThanOrEqualTo(Integer.getInteger("quiver.nemesis.min-leader-changes", 10));
     assertThat(r.okOps()).as(r.verdict()).isGreaterThanOrEqualTo(Long.getLong("quiver.nemesis.min-ok-ops", 5_000));
@@ -66,19 +80,25 @@ class NemesisTest {
   void catchesEachPlantedBugWithinThreeSeeds() throws Exception {
     int seconds = Integer.getInteger("quiver.nemesis.seconds", 120);
     Map<String, Integer> caughtAt = new HashMap<>();
-    for (String fault : List.of("ack-before-commit", "no-dedup", "ignore-session-token")) {
+    List<String> faults = List.of(System.getProperty("quiver.nemesis.planted",
+        "ack-before-commit,no-dedup,ignore-session-token").split(","));
+    for (String fault : faults) {
       for (long seed = 1; seed <= 3 && !caughtAt.containsKey(fault); seed++) {
-        Report r = run(seed, fault, seconds);
+        Report r = run(seed, fault, seconds, 0);
         if (!r.result().valid() || !r.replicaProblems().isEmpty()) {
           caughtAt.put(fault, (int) seed);
         }
       }
     }
     System.out.println("planted bugs caught at seed: " + caughtAt);
-    assertThat(caughtAt).containsOnlyKeys("ack-before-commit", "no-dedup", "ignore-session-token");
+    assertThat(caughtAt).containsOnlyKeys(faults);
   }
 
-  Report run(long seed, String fault, int seconds) throws Exception {
+  /**
+   * Faults run for {@code seconds} and, on a machine slow enough that fewer than {@code minEvents}
+   * fit in that time, on until that many have happened, but never past {@link #OVERTIME_SECONDS} more.
+   */
+  Report run(long seed, String fault, int seconds, int minEvents) throws Exception {
     System.out.println("NemesisTest seed " + seed + (fault == null ? "" : " fault " + fault)
         + " (rerun with -Dquiver.nemesis.seed=" + seed + ")");
     Random rnd = new Random(seed);
@@ -97,15 +117,36 @@ class NemesisTest {
 
       History h = new History();
       Workload w = new Workload(h, List.of(cluster.queryEndpoint(1), cluster.queryEndpoint(2)),
-          new Workload.Config("nemesis", DIM, SHARDS, 4, 2, 40, seed, true, 30_000));
+          new Workload.Config("nemesis", DIM, SHARDS, 4, 2, 40, seed, true, 30_000, HASTY_PERCENT));
       w.start();
       Map<Integer, String> leaders = leaders(cluster, info.uuid());
       int leaderChanges = 0;
-      List<String> events = new ArrayList<>();
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      while (System.nanoTime() < end) {
-        Thread.sleep(1000 + rnd.nextInt(2000));
-        events.add(oneEvent(cluster, info.uuid(), rnd));
+      List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+      long start = System.nanoTime();
+      long end = start + TimeUnit.SECONDS.toNanos(seconds);
+      long cap = end + TimeUnit.SECONDS.toNanos(OVERTIME_SECONDS);
+      // Two lanes, one fault at a time in each: data nodes here, ZooKeeper and coordinators on
+      // their own thread. The lanes' quorums are independent, so a majority of every Raft group and
+      // of the ensemble always survives, and a slow data-node restart does not idle the nemesis.
+      AtomicBoolean faulting = new AtomicBoolean(true);
+      AtomicReference<Exception> controlFailure = new AtomicReference<>();
+      Random controlRnd = new Random(seed ^ 0x5DEECE66DL);
+      Thread control = Thread.ofPlatform().daemon(true).name("nemesis-control").start(() -> {
+        try {
+          while (faulting.get()) {
+            Thread.sleep(1000 + controlRnd.nextInt(2000));
+            if (faulting.get()) {
+              events.add(controlEvent(cluster, controlRnd));
+            }
+          }
+        } catch (Exception e) {
+          controlFailure.set(e);
+        }
+      });
+      while (System.nanoTime() < cap && (System.nanoTime() < end || events.size() < minEvents)
+          && controlFailure.get() == null) {
+        Thread.sleep(500 + rnd.nextInt(1000));
+        events.add(dataEvent(cluster, info.uuid(), rnd, w));
         Map<Integer, String> now = leaders(cluster, info.uuid());
         for (Map.Entry<Integer, String> e : now.entrySet()) {
           String before = leaders.get(e.getKey());
@@ -115,6 +156,12 @@ class NemesisTest {
         }
         leaders.putAll(now);
       }
+      faulting.set(false);
+      control.join(TimeUnit.SECONDS.toMillis(300));
+      if (controlFailure.get() != null) {
+        throw controlFailure.get();
+      }
+      long faultSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
       w.stop();
       for (ChildJvm j : cluster.all()) {
         j.resume();
@@ -128,8 +175,10 @@ class NemesisTest {
           .filter(o -> o.isWrite() && o.outcome() == io.quiver.it.history.Op.Outcome.UNKNOWN).count();
       Map<String, Long> byKind = new HashMap<>();
       events.forEach(e -> byKind.merge(e.split(" ")[0], 1L, Long::sum));
-      String verdict = "seed " + seed + (fault == null ? "" : ", test fault " + fault) + ", " + seconds + " s"
+      String verdict = "seed " + seed + (fault == null ? "" : ", test fault " + fault) + ", " + faultSeconds
+          + " s of faults (asked " + seconds + " s)"
           + "\nnemesis events " + events.size() + " " + byKind + "; partitions skipped: no iptables on this machine"
+          + "\nload average at the end (1/5/15 min, runnable/total, last pid) " + loadAverage()
           + "\nshard leader changes (sampled) " + leaderChanges + "\nacknowledged ops " + ok + ", unknown writes " + unknown
           + "\nreplica problems " + problems + "\n" + result.summary();
       History.write(dir.resolve("history.txt"), h.ops(), verdict);
@@ -137,6 +186,15 @@ class NemesisTest {
       Files.writeString(dir.resolve("verdict.txt"), verdict + "\n");
       System.out.println(verdict);
       return new Report(verdict, result, problems, events.size(), leaderChanges, ok, unknown);
+    }
+  }
+
+  /** The machine's load, for the record: these runs share two cores with whatever else runs. */
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown (" + e.getMessage() + ")";
     }
   }
 
@@ -151,27 +209,36 @@ class NemesisTest {
     return out;
   }
 
-  /** One fault, healed before it returns; a line for the event log. */
-  static String oneEvent(ProcessCluster cluster, String uuid, Random rnd) throws Exception {
-    int dice = rnd.nextInt(100);
+  /** One data-node fault, healed before it returns (a SIGKILL and restart, or a SIGSTOP of a shard leader). */
+  static String dataEvent(ProcessCluster cluster, String uuid, Random rnd, Workload w) throws Exception {
     long t0 = System.nanoTime();
     String what;
-    if (dice < 40) {
+    if (rnd.nextInt(100) < 55) {
       int n = rnd.nextBoolean() ? CrashTest.awaitLeader(cluster, uuid, rnd.nextInt(SHARDS)) : 1 + rnd.nextInt(3);
       ChildJvm dn = cluster.dataNode(n);
       dn.kill();
+      w.hastyNext(HASTY_PER_EVENT);
       Thread.sleep(rnd.nextInt(3000));
       cluster.restart(dn);
       what = "kill-data-node dn" + n;
-    } else if (dice < 70) {
+    } else {
       int n = CrashTest.awaitLeader(cluster, uuid, rnd.nextInt(SHARDS));
       ChildJvm dn = cluster.dataNode(n);
       long pause = cluster.spec().electionMax().toMillis() + 1000 + rnd.nextInt(4000);
       dn.pause();
+      w.hastyNext(HASTY_PER_EVENT);
       Thread.sleep(pause);
       dn.resume();
       what = "pause-data-node dn" + n + " " + pause + "ms";
-    } else if (dice < 85) {
+    }
+    return what + " (" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms)";
+  }
+
+  /** One control-plane fault, healed before it returns: SIGKILL and restart of a coordinator or a ZooKeeper member. */
+  static String controlEvent(ProcessCluster cluster, Random rnd) throws Exception {
+    long t0 = System.nanoTime();
+    String what;
+    if (rnd.nextInt(100) < 45) {
       int n = 1 + rnd.nextInt(2);
       ChildJvm c = cluster.coordinator(n);
       c.kill();

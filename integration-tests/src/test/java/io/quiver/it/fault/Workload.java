@@ -41,6 +41,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -57,7 +58,29 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Workload {
   /** The workload's shape; {@code seed} fixes every client's choices. */
   public record Config(String collection, int dim, int shardCount, int writers, int readers, int keysPerWriter,
-      long seed, boolean replays, long callDeadlineMillis) {}
+      long seed, boolean replays, long callDeadlineMillis, int hastyPercent) {
+    /** Without hasty upserts. */
+    public Config(String collection, int dim, int shardCount, int writers, int readers, int keysPerWriter, long seed,
+        boolean replays, long callDeadlineMillis) {
+      this(collection, dim, shardCount, writers, readers, keysPerWriter, seed, replays, callDeadlineMillis, 0);
+    }
+  }
+
+  /**
+   * The deadline of a hasty upsert: a client that gives up long before the query node would. During
+   * a failover (seconds) such a call times out after its part may have been submitted, which is
+   * how a real client meets UNKNOWN; the query node alone retries within its deadline and rarely
+   * lets one through.
+   */
+  static final long HASTY_DEADLINE_MILLIS = 1_500;
+
+  /**
+   * How often a writer reads the keys it has just written, at SESSION, straight after the
+   * acknowledgement. Query nodes rotate reads over the replicas, and a follower learns of a commit
+   * only with the leader's next message, so this is where a replica that ignored the token would
+   * answer stale.
+   */
+  static final int READ_YOUR_WRITES_PERCENT = 25;
 
   static final int GROUPS = 8;
 
@@ -66,6 +89,8 @@ public final class Workload {
   private final Config config;
   private final AtomicLong values = new AtomicLong(1);
   private final AtomicBoolean stop = new AtomicBoolean();
+  /** Upserts the nemesis asks to be sent hasty, at the moment it breaks something. */
+  private final AtomicInteger hastyTokens = new AtomicInteger();
   private final List<Thread> threads = new ArrayList<>();
 
   public Workload(History history, List<String> endpoints, Config config) {
@@ -91,6 +116,14 @@ public final class Workload {
       int id = config.writers() + r;
       threads.add(Thread.ofPlatform().name("reader-" + r).start(() -> new Client(id, false).run()));
     }
+  }
+
+  /**
+   * Makes the next {@code n} upserts (of any writers) hasty: called by a nemesis right after it
+   * stopped or killed a shard leader, so that some client gives up on a write that may yet commit.
+   */
+  public void hastyNext(int n) {
+    hastyTokens.addAndGet(n);
   }
 
   /** Stops the clients; each finishes its current call (bounded by the call deadline). */
@@ -240,8 +273,15 @@ public final class Workload {
       long op = history.invoke(session, Op.Kind.UPSERT, null, writes);
       writes.forEach((k, v) -> req.addPoints(point(k, v, op)));
       UpsertRequest built = req.build();
-      if (write(op, a -> stub(a).upsert(built)) && acknowledged.size() < 64) {
+      boolean hasty = hastyTokens.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+          || config.hastyPercent() > 0 && rnd.nextInt(100) < config.hastyPercent();
+      boolean ok = hasty ? hastyWrite(op, built) : write(op, a -> stub(a).upsert(built));
+      if (ok && acknowledged.size() < 64) {
         acknowledged.add(built);
+      }
+      if (ok && rnd.nextInt(100) < READ_YOUR_WRITES_PERCENT) {
+        // At once, while a follower may not have applied the entry yet: the read the token is for.
+        get(new ArrayList<>(writes.keySet()), Op.Level.SESSION);
       }
     }
 
@@ -344,6 +384,27 @@ public final class Workload {
         history.fail(op, last);
       }
       return false;
+    }
+
+    /** One attempt with a short deadline and no retry: UNKNOWN unless refused outright. */
+    private boolean hastyWrite(long op, UpsertRequest req) {
+      ManagedChannel ch = channels.get(rnd.nextInt(channels.size()));
+      try {
+        WriteResponse r = PointsGrpc.newBlockingStub(ch)
+            .withDeadlineAfter(Math.min(HASTY_DEADLINE_MILLIS, config.callDeadlineMillis()), TimeUnit.MILLISECONDS)
+            .upsert(req);
+        observe(r.getToken());
+        history.ok(op, null);
+        return true;
+      } catch (StatusRuntimeException e) {
+        String error = "hasty: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription();
+        if (refusedOutright(e.getStatus().getCode())) {
+          history.fail(op, error);
+        } else {
+          history.unknown(op, error);
+        }
+        return false;
+      }
     }
 
     private void get(List<Long> keys, Op.Level level) {
