@@ -9,6 +9,7 @@ import io.quiver.common.error.QuiverException;
 import io.quiver.common.model.CollectionConfig;
 import io.quiver.common.model.Limits;
 import io.quiver.common.shard.CollectionPlacement;
+import io.quiver.common.shard.NodeId;
 import io.quiver.coordinator.election.Fence;
 import io.quiver.coordinator.election.FencedWrites;
 import io.quiver.coordinator.election.Leadership;
@@ -16,7 +17,9 @@ import io.quiver.coordinator.placement.HashRing;
 import io.quiver.coordinator.placement.RingNode;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -202,9 +205,24 @@ public final class Catalog {
     }
   }
 
-  /** The nodes new replicas may go to: every data node holding a lease. */
+  /** The nodes new replicas may go to: every data node holding a lease and not draining. */
   private List<RingNode> placeableNodes() {
-    return leases().stream().map(RingNode::of).toList();
+    Set<NodeId> draining = draining();
+    return leases().stream().filter(l -> !draining.contains(l.nodeId())).map(RingNode::of).toList();
+  }
+
+  /** Data nodes marked draining ({@code <root>/draining/<id>}): the ring leaves them out. */
+  public Set<NodeId> draining() {
+    try {
+      if (zk.checkExists().forPath(paths.draining()) == null) {
+        return Set.of();
+      }
+      Set<NodeId> out = new HashSet<>();
+      zk.getChildren().forPath(paths.draining()).forEach(n -> out.add(new NodeId(n)));
+      return out;
+    } catch (Exception e) {
+      throw zkFailure("read the draining nodes", e);
+    }
   }
 
   private void write(Fence fence, CuratorOp... ops) throws Exception {

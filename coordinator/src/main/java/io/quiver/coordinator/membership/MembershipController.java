@@ -61,6 +61,8 @@ public final class MembershipController implements AutoCloseable {
   // The last lease seen of every node, so a lost node keeps its capacity and zone on the ring; loop thread only.
   private final Map<NodeId, NodeLease> lastLeases = new HashMap<>();
   private final Set<ShardId> moving = ConcurrentHashMap.newKeySet();
+  // Replacement moves already counted into movesTotal; loop thread only.
+  private final Set<Move> countedReplacements = new HashSet<>();
   private final AtomicInteger movesDone = new AtomicInteger();
   private final AtomicInteger movesTotal = new AtomicInteger();
   private final AtomicLong bytesCopied = new AtomicLong();
@@ -160,6 +162,12 @@ public final class MembershipController implements AutoCloseable {
       if (openPlans.isEmpty()) {
         // No rebalance open: only replace what the lost nodes held.
         plan = plan.stream().filter(m -> m.from() != null && view.replaceable().contains(m.from())).toList();
+        // Replacements open no plan: count each into the total once, however often it is retried.
+        plan.forEach(m -> {
+          if (countedReplacements.add(m)) {
+            movesTotal.incrementAndGet();
+          }
+        });
       }
       if (view.massOutage() && !plan.isEmpty()) {
         log.warn("{} of {} data nodes lack leases: no replica moves until more return",
@@ -262,16 +270,7 @@ public final class MembershipController implements AutoCloseable {
   }
 
   private Set<NodeId> draining() {
-    try {
-      if (zk.checkExists().forPath(paths.draining()) == null) {
-        return Set.of();
-      }
-      Set<NodeId> out = new HashSet<>();
-      zk.getChildren().forPath(paths.draining()).forEach(n -> out.add(new NodeId(n)));
-      return out;
-    } catch (Exception e) {
-      throw new QuiverException(ErrorCode.UNAVAILABLE, "cannot read the draining nodes: " + e.getMessage(), e);
-    }
+    return catalog.draining();
   }
 
   private List<String> openPlans() {
