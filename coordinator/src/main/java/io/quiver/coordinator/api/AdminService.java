@@ -9,6 +9,7 @@ import io.quiver.coordinator.catalog.Catalog;
 import io.quiver.coordinator.catalog.ReplicaStatusProbe;
 import io.quiver.coordinator.election.Leadership;
 import io.quiver.coordinator.membership.MembershipController;
+import io.quiver.coordinator.membership.MembershipSettings;
 import io.quiver.coordinator.membership.Move;
 import io.quiver.proto.v1.AdminGrpc;
 import io.quiver.proto.v1.ClusterStatusRequest;
@@ -24,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The public Admin API on the leading coordinator. Rebalancing is refused clearly until issue #10. */
+/** The public Admin API on the leading coordinator: cluster status, rebalance plan and apply, drain. */
 public final class AdminService extends AdminGrpc.AdminImplBase {
 
   private final Catalog catalog;
@@ -82,6 +83,19 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     out.onCompleted();
   }
 
+  /**
+   * Per-request limits are not carried into the plan yet: refuse them rather than ignore them, so
+   * an operator who asks for a slower rebalance does not get the coordinator's default speed.
+   */
+  private static void refuseLimits(long maxBytesPerSecond, int maxConcurrentMoves) {
+    if (maxBytesPerSecond != 0 || maxConcurrentMoves != 0) {
+      throw QuiverException.invalid("max_bytes_per_second=" + maxBytesPerSecond + ", max_concurrent_moves="
+          + maxConcurrentMoves + ": per-request limits are not supported yet; set "
+          + MembershipSettings.MAX_BYTES_PER_SECOND + " and " + MembershipSettings.MAX_CONCURRENT_MOVES
+          + " on the coordinator");
+    }
+  }
+
   @Override
   public void rebalancePlan(RebalanceRequest req, StreamObserver<RebalancePlanResponse> out) {
     out.onNext(response(membership.plan(req.getCollection(), Set.of()), ""));
@@ -90,6 +104,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
   @Override
   public void rebalanceApply(RebalanceRequest req, StreamObserver<RebalancePlanResponse> out) {
+    refuseLimits(req.getMaxBytesPerSecond(), req.getMaxConcurrentMoves());
     List<Move> plan = membership.plan(req.getCollection(), Set.of());
     out.onNext(response(plan, membership.apply(plan)));
     out.onCompleted();
@@ -97,6 +112,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
   @Override
   public void drain(DrainRequest req, StreamObserver<RebalancePlanResponse> out) {
+    refuseLimits(req.getMaxBytesPerSecond(), req.getMaxConcurrentMoves());
     NodeId node;
     try {
       node = new NodeId(req.getNodeId());

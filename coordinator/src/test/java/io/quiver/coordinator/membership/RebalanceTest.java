@@ -1,6 +1,7 @@
 package io.quiver.coordinator.membership;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
@@ -104,6 +105,8 @@ class RebalanceTest {
     // Make dn1 lead every shard it holds, so that each of its moves must first move leadership off it.
     leadEverythingOn(collections, "dn3", admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getCoordinatorEpoch());
 
+    assertThatThrownBy(() -> admin.drain(DrainRequest.newBuilder().setNodeId("dn3").setMaxConcurrentMoves(1).build()))
+        .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("not supported yet");
     RebalancePlanResponse drain = admin.drain(DrainRequest.newBuilder().setNodeId("dn3").build());
     System.out.println("drain dn3: " + drain.getMovesList());
     assertThat(drain.getMovesList()).isNotEmpty().allSatisfy(m -> assertThat(m.getFromNode()).isEqualTo("dn3"));
