@@ -29,7 +29,8 @@ import org.apache.curator.test.TestingServer;
 final class LoopbackCluster implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final TestingServer zk;
-  private final QueryNodeServer queryNode;
+  /** Replaced by {@link #restartQueryNode}. Test thread only. */
+  private QueryNodeServer queryNode;
   private final Path dir;
   /** The data nodes by number - 1; null while stopped. Test thread only. */
   private final List<DataNodeServer> dataNodes = new ArrayList<>();
@@ -93,6 +94,18 @@ final class LoopbackCluster implements AutoCloseable {
     m.put(RaftSettings.KEYS[0], "3s"); // election timeout min, 3x
     m.put(RaftSettings.KEYS[1], "6s"); // election timeout max, 3x
     return ConfigSource.of(m);
+  }
+
+  /**
+   * Stops the query node and starts a fresh one (a new process would hold nothing more: query
+   * nodes keep no state). Its port changes; {@link #endpoint()} gives the new one.
+   */
+  void restartQueryNode() {
+    started.remove(queryNode);
+    queryNode.close();
+    queryNode = QueryNodeServer.start(QueryNodeConfig.from(source(Map.of(QueryNodeConfig.PORT, "0"))));
+    started.push(queryNode);
+    queryNode.awaitReady(dataNodes.size(), Duration.ofSeconds(60));
   }
 
   /** The query node's {@code host:port}: where clients connect. */
