@@ -10,6 +10,7 @@ import io.quiver.it.harness.ChildJvm;
 import io.quiver.it.harness.ProcessCluster;
 import io.quiver.it.history.Checker;
 import io.quiver.it.history.History;
+import io.quiver.it.history.Op;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,15 +64,30 @@ class NemesisTest {
   @DisabledIfSystemProperty(named = "quiver.nemesis", matches = "false")
   void guaranteesHoldUnderKillsAndPauses() throws Exception {
     long seed = Long.getLong("quiver.nemesis.seed", new Random().nextLong());
-    int minEvents = Integer.getInteger("quiver.nemesis.min-events", 30);
-    Report r = run(seed, null, Integer.getInteger("quiver.nemesis.seconds", 240), minEvents);
+    Minimums min = new Minimums(Integer.getInteger("quiver.nemesis.min-events", 30),
+        Integer.getInteger("quiver.nemesis.min-leader-changes", 10), Long.getLong("quiver.nemesis.min-ok-ops", 5_000),
+        Long.getLong("quiver.nemesis.min-unknown", 1));
+    Report r = run(seed, null, Integer.getInteger("quiver.nemesis.seconds", 240), min);
     assertThat(r.result().violations()).as(r.verdict()).isEmpty();
     assertThat(r.replicaProblems()).as(r.verdict()).isEmpty();
-    assertThat(r.events()).as(r.verdict()).isGreaterThanOrEqualTo(minEvents);
-    assertThat(r.leaderChanges()).as(r.verdict())
-        .isGreaterThanOrEqualTo(Integer.getInteger("quiver.nemesis.min-leader-changes", 10));
-    assertThat(r.okOps()).as(r.verdict()).isGreaterThanOrEqualTo(Long.getLong("quiver.nemesis.min-ok-ops", 5_000));
-    assertThat(r.unknownOps()).as(r.verdict()).isGreaterThanOrEqualTo(Long.getLong("quiver.nemesis.min-unknown", 1));
+    assertThat(r.events()).as(r.verdict()).isGreaterThanOrEqualTo(min.events());
+    assertThat(r.leaderChanges()).as(r.verdict()).isGreaterThanOrEqualTo(min.leaderChanges());
+    assertThat(r.okOps()).as(r.verdict()).isGreaterThanOrEqualTo(min.okOps());
+    assertThat(r.unknownOps()).as(r.verdict()).isGreaterThanOrEqualTo(min.unknown());
+  }
+
+  /** What a run must reach (the minimums); faults go on past their time until it has, within the overtime. */
+  record Minimums(int events, int leaderChanges, long okOps, long unknown) {
+    static final Minimums NONE = new Minimums(0, 0, 0, 0);
+
+    boolean reached(int e, int changes, History h) {
+      if (e < events || changes < leaderChanges) {
+        return false;
+      }
+      List<Op> ops = h.ops();
+      return ops.stream().filter(o -> o.outcome() == Op.Outcome.OK).count() >= okOps
+          && ops.stream().filter(o -> o.isWrite() && o.outcome() == Op.Outcome.UNKNOWN).count() >= unknown;
+    }
   }
 
   /** The harness proves itself: each deliberate bug is caught within three seeds. Run with -Dquiver.nemesis.faults=true. */
@@ -84,7 +100,7 @@ class NemesisTest {
         "ack-before-commit,no-dedup,ignore-session-token").split(","));
     for (String fault : faults) {
       for (long seed = 1; seed <= 3 && !caughtAt.containsKey(fault); seed++) {
-        Report r = run(seed, fault, seconds, 0);
+        Report r = run(seed, fault, seconds, Minimums.NONE);
         if (!r.result().valid() || !r.replicaProblems().isEmpty()) {
           caughtAt.put(fault, (int) seed);
         }
@@ -95,10 +111,10 @@ class NemesisTest {
   }
 
   /**
-   * Faults run for {@code seconds} and, on a machine slow enough that fewer than {@code minEvents}
-   * fit in that time, on until that many have happened, but never past {@link #OVERTIME_SECONDS} more.
+   * Faults run for {@code seconds} and, on a machine slow enough that {@code min} is not reached in
+   * that time, on until it is, but never past {@link #OVERTIME_SECONDS} more.
    */
-  Report run(long seed, String fault, int seconds, int minEvents) throws Exception {
+  Report run(long seed, String fault, int seconds, Minimums min) throws Exception {
     System.out.println("NemesisTest seed " + seed + (fault == null ? "" : " fault " + fault)
         + " (rerun with -Dquiver.nemesis.seed=" + seed + ")");
     Random rnd = new Random(seed);
@@ -143,7 +159,7 @@ class NemesisTest {
           controlFailure.set(e);
         }
       });
-      while (System.nanoTime() < cap && (System.nanoTime() < end || events.size() < minEvents)
+      while (System.nanoTime() < cap && (System.nanoTime() < end || !min.reached(events.size(), leaderChanges, h))
           && controlFailure.get() == null) {
         Thread.sleep(500 + rnd.nextInt(1000));
         events.add(dataEvent(cluster, info.uuid(), rnd, w));
@@ -170,9 +186,9 @@ class NemesisTest {
       List<String> problems = cluster.awaitConverged(rf, shards, Duration.ofSeconds(180));
       w.finalRead(h);
       Checker.Result result = new Checker(w::shardOf).check(h.ops());
-      long ok = h.ops().stream().filter(o -> o.outcome() == io.quiver.it.history.Op.Outcome.OK).count();
+      long ok = h.ops().stream().filter(o -> o.outcome() == Op.Outcome.OK).count();
       long unknown = h.ops().stream()
-          .filter(o -> o.isWrite() && o.outcome() == io.quiver.it.history.Op.Outcome.UNKNOWN).count();
+          .filter(o -> o.isWrite() && o.outcome() == Op.Outcome.UNKNOWN).count();
       Map<String, Long> byKind = new HashMap<>();
       events.forEach(e -> byKind.merge(e.split(" ")[0], 1L, Long::sum));
       String verdict = "seed " + seed + (fault == null ? "" : ", test fault " + fault) + ", " + faultSeconds
