@@ -36,7 +36,7 @@ class QuiverCliTest {
   @Test
   void usageErrorsExitTwoAndSayWhatIsMissing() {
     assertThat(run("search", "-c", "x")).isEqualTo(2);
-    assertThat(err.toString()).contains("Missing required argument").contains("--vector");
+    assertThat(err.toString()).contains("give a query: --vector, --fvecs or --text");
     assertThat(run("search", "-c", "x", "--vector", "[1, a]")).isEqualTo(2);
     assertThat(err.toString()).contains("--vector value 'a' is not a number");
     assertThat(run("collections", "create", "c", "--dimension", "4", "--distance", "hamming")).isEqualTo(2);
