@@ -64,8 +64,10 @@ public final class ProcessCluster implements AutoCloseable {
   /** Channels to data nodes by number; guarded by itself. */
   private final Map<Integer, ManagedChannel> channels = new HashMap<>();
 
+  /** A new cluster in {@code dir}, emptied first: a run of an earlier build would start it on its old data. */
   public ProcessCluster(Path dir, Spec spec) throws IOException {
     this.spec = spec;
+    deleteTree(dir);
     Ports ports = new Ports();
     zk = new ZkEnsemble(dir, spec.zkMembers(), ports);
     Path logs = Files.createDirectories(dir.resolve("logs"));
@@ -263,6 +265,17 @@ public final class ProcessCluster implements AutoCloseable {
       Thread.sleep(500);
     } while (System.nanoTime() < giveUp);
     return last;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   public int dataNodeCount() {
