@@ -1,15 +1,11 @@
 package io.quiver.client;
 
-import io.quiver.client.filter.FilterParser;
-import io.quiver.common.filter.Filter;
 import io.quiver.common.model.ReadLevel;
-import io.quiver.common.wire.WireFilters;
 import io.quiver.common.wire.WireVectors;
 import io.quiver.proto.v1.FusionMethod;
 import io.quiver.proto.v1.HybridSearchRequest;
 import io.quiver.proto.v1.SearchParams;
 import io.quiver.proto.v1.WithPayload;
-import java.util.Objects;
 
 /**
  * One hybrid search: BM25 over the points' text and a vector search, fused by the query node
@@ -55,15 +51,18 @@ public final class HybridQuery {
   }
 
   /** Builds a {@link HybridQuery}; every setter returns the builder. */
-  public static final class Builder {
-    private final String collection;
-    private final HybridSearchRequest.Builder request = HybridSearchRequest.newBuilder();
+  public static final class Builder extends ReadQueryBuilder<Builder> {
+    private final HybridSearchRequest.Builder request;
     private final SearchParams.Builder params = SearchParams.newBuilder();
-    private ReadLevel readLevel;
 
     private Builder(String collection) {
-      this.collection = Objects.requireNonNull(collection, "collection");
+      this(collection, HybridSearchRequest.newBuilder());
       request.setCollection(collection).setK(SearchQuery.DEFAULT_K);
+    }
+
+    private Builder(String collection, HybridSearchRequest.Builder request) {
+      super(collection, request);
+      this.request = request;
     }
 
     /** Query text for BM25 (null or blank: vector only). */
@@ -86,20 +85,6 @@ public final class HybridQuery {
     public Builder k(int k) {
       request.setK(k);
       return this;
-    }
-
-    public Builder filter(Filter filter) {
-      if (filter == null) {
-        request.clearFilter();
-      } else {
-        request.setFilter(WireFilters.toProto(filter));
-      }
-      return this;
-    }
-
-    /** A filter in the readable form, e.g. {@code category == "news" and year >= 2020}. */
-    public Builder filter(String filter) {
-      return filter(filter == null || filter.isBlank() ? null : FilterParser.parse(filter));
     }
 
     public Builder fusion(Fusion fusion) {
@@ -143,24 +128,9 @@ public final class HybridQuery {
       return this;
     }
 
-    public Builder withPayload(boolean withPayload) {
-      request.setWithPayload(WithPayload.newBuilder().setEnable(withPayload));
-      return this;
-    }
-
-    public Builder withVector(boolean withVector) {
-      request.setWithVector(withVector);
-      return this;
-    }
-
     /** Answer from the shards that answered, flagged partial, instead of failing. */
     public Builder allowPartial(boolean allow) {
       request.getReadBuilder().setAllowPartial(allow);
-      return this;
-    }
-
-    public Builder readLevel(ReadLevel level) {
-      this.readLevel = level;
       return this;
     }
 

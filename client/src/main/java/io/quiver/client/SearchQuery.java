@@ -1,9 +1,6 @@
 package io.quiver.client;
 
-import io.quiver.client.filter.FilterParser;
-import io.quiver.common.filter.Filter;
 import io.quiver.common.model.ReadLevel;
-import io.quiver.common.wire.WireFilters;
 import io.quiver.common.wire.WireVectors;
 import io.quiver.proto.v1.FieldList;
 import io.quiver.proto.v1.SearchParams;
@@ -49,36 +46,25 @@ public final class SearchQuery {
   }
 
   /** Builds a {@link SearchQuery}; every setter returns the builder. */
-  public static final class Builder {
-    private final String collection;
-    private final SearchRequest.Builder request = SearchRequest.newBuilder();
+  public static final class Builder extends ReadQueryBuilder<Builder> {
+    private final SearchRequest.Builder request;
     private final SearchParams.Builder params = SearchParams.newBuilder();
-    private ReadLevel readLevel;
 
     private Builder(String collection, float[] vector) {
-      this.collection = Objects.requireNonNull(collection, "collection");
+      this(collection, SearchRequest.newBuilder());
       request.setCollection(collection).setVector(WireVectors.toProto(Objects.requireNonNull(vector, "vector")));
       request.setK(DEFAULT_K);
+    }
+
+    private Builder(String collection, SearchRequest.Builder request) {
+      super(collection, request);
+      this.request = request;
     }
 
     /** How many hits (1..10,000). */
     public Builder k(int k) {
       request.setK(k);
       return this;
-    }
-
-    public Builder filter(Filter filter) {
-      if (filter == null) {
-        request.clearFilter();
-      } else {
-        request.setFilter(WireFilters.toProto(filter));
-      }
-      return this;
-    }
-
-    /** A filter in the readable form, e.g. {@code category == "news" and year >= 2020}. */
-    public Builder filter(String filter) {
-      return filter(filter == null || filter.isBlank() ? null : FilterParser.parse(filter));
     }
 
     /** HNSW candidate list size for this search (0: the collection's default). */
@@ -99,19 +85,9 @@ public final class SearchQuery {
       return this;
     }
 
-    public Builder withPayload(boolean withPayload) {
-      request.setWithPayload(WithPayload.newBuilder().setEnable(withPayload));
-      return this;
-    }
-
     /** Only these (dotted) payload fields. */
     public Builder withPayloadFields(List<String> fields) {
       request.setWithPayload(WithPayload.newBuilder().setInclude(FieldList.newBuilder().addAllFields(fields)));
-      return this;
-    }
-
-    public Builder withVector(boolean withVector) {
-      request.setWithVector(withVector);
       return this;
     }
 
@@ -130,11 +106,6 @@ public final class SearchQuery {
     /** Answer from the shards that answered, flagged partial, instead of failing. */
     public Builder allowPartial(boolean allow) {
       request.getReadBuilder().setAllowPartial(allow);
-      return this;
-    }
-
-    public Builder readLevel(ReadLevel level) {
-      this.readLevel = level;
       return this;
     }
 
