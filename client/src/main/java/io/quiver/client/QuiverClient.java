@@ -34,6 +34,7 @@ import io.quiver.proto.v1.ReadOptions;
 import io.quiver.proto.v1.ScrollResponse;
 import io.quiver.proto.v1.SearchBatchRequest;
 import io.quiver.proto.v1.SearchRequest;
+import io.quiver.proto.v1.UndrainRequest;
 import io.quiver.proto.v1.UpsertRequest;
 import io.quiver.proto.v1.WithPayload;
 import io.quiver.proto.v1.WriteConsistency;
@@ -321,6 +322,16 @@ public final class QuiverClient implements AutoCloseable {
   public RebalancePlan drain(String nodeId) {
     var r = rpc.call(AdminGrpc.newBlockingStub(rpc.channel()), Retry.NONE,
         s -> s.drain(DrainRequest.newBuilder().setNodeId(nodeId).build()));
+    return ClientWire.plan(r);
+  }
+
+  /**
+   * Undoes {@link #drain}: the node takes replicas again and a rebalance starts toward the ring that
+   * includes it. Fails with FAILED_PRECONDITION when the node is not draining.
+   */
+  public RebalancePlan undrain(String nodeId) {
+    var r = rpc.call(AdminGrpc.newBlockingStub(rpc.channel()), Retry.NONE,
+        s -> s.undrain(UndrainRequest.newBuilder().setNodeId(nodeId).build()));
     return ClientWire.plan(r);
   }
 

@@ -18,14 +18,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code quiver admin}: operator commands that move replicas. {@code rebalance --plan} shows the
  * moves the ring asks for, {@code --apply} starts them; {@code drain NODE} empties a data node
- * before it is removed. The coordinator carries moves out in the background; {@code quiver
+ * before it is removed, {@code undrain NODE} takes it back. The coordinator carries moves out in the background; {@code quiver
  * status} shows the progress.
  */
 @Command(
     name = "admin",
-    description = "Move replicas: rebalance the cluster, drain a data node.",
+    description = "Move replicas: rebalance the cluster, drain a data node (or undo a drain).",
     mixinStandardHelpOptions = true,
-    subcommands = {AdminCommand.Rebalance.class, AdminCommand.Drain.class})
+    subcommands = {AdminCommand.Rebalance.class, AdminCommand.Drain.class, AdminCommand.Undrain.class})
 final class AdminCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -67,23 +67,42 @@ final class AdminCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "drain", mixinStandardHelpOptions = true,
-      description = "Move every replica off a data node (it stays out of placement until removed).")
-  static final class Drain implements Callable<Integer> {
+  /** Acts on one data node and prints the plan that started. */
+  abstract static class NodeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
 
     @Parameters(paramLabel = "NODE", description = "The data node's id.")
     String node;
 
+    abstract RebalancePlan act(QuiverClient c, String node);
+
     @Override
     public Integer call() {
       RebalancePlan p;
       try (QuiverClient c = client.connect()) {
-        p = c.drain(node);
+        p = act(c, node);
       }
       print(spec, client, p, "started");
       return 0;
+    }
+  }
+
+  @Command(name = "drain", mixinStandardHelpOptions = true,
+      description = "Move every replica off a data node (it stays out of placement until removed).")
+  static final class Drain extends NodeCommand {
+    @Override
+    RebalancePlan act(QuiverClient c, String node) {
+      return c.drain(node);
+    }
+  }
+
+  @Command(name = "undrain", mixinStandardHelpOptions = true,
+      description = "Undo a drain: the node takes replicas again and a rebalance moves some back to it.")
+  static final class Undrain extends NodeCommand {
+    @Override
+    RebalancePlan act(QuiverClient c, String node) {
+      return c.undrain(node);
     }
   }
 

@@ -26,7 +26,8 @@ class QuiverCliTest {
         List.<String>of(), List.of("collections"), List.of("collections", "create"), List.of("collections", "list"),
         List.of("collections", "describe"), List.of("collections", "drop"), List.of("points", "upsert"),
         List.of("points", "get"), List.of("points", "count"), List.of("points", "delete"), List.of("search"),
-        List.of("status"), List.of("admin"), List.of("admin", "rebalance"), List.of("admin", "drain"))) {
+        List.of("status"), List.of("admin"), List.of("admin", "rebalance"), List.of("admin", "drain"),
+        List.of("admin", "undrain"))) {
       String[] args = java.util.stream.Stream.concat(cmd.stream(), java.util.stream.Stream.of("--help")).toArray(String[]::new);
       assertThat(run(args)).as("exit of %s --help", cmd).isZero();
     }
@@ -50,6 +51,7 @@ class QuiverCliTest {
     assertThat(run("admin", "rebalance", "--plan", "--apply")).isEqualTo(2);
     assertThat(run("admin", "drain")).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required parameter: 'NODE'");
+    assertThat(run("admin", "undrain")).isEqualTo(2);
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.quiver.proto.v1.NodeStatus;
 import io.quiver.proto.v1.RebalancePlanResponse;
 import io.quiver.proto.v1.RebalanceRequest;
 import io.quiver.proto.v1.ReplicaMove;
+import io.quiver.proto.v1.UndrainRequest;
 import io.quiver.proto.v1.internal.ReplicaStatus;
 import java.util.HashMap;
 import java.util.List;
@@ -113,15 +114,26 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
   @Override
   public void drain(DrainRequest req, StreamObserver<RebalancePlanResponse> out) {
     refuseLimits(req.getMaxBytesPerSecond(), req.getMaxConcurrentMoves());
-    NodeId node;
-    try {
-      node = new NodeId(req.getNodeId());
-    } catch (IllegalArgumentException e) {
-      throw QuiverException.invalid("node_id: " + e.getMessage());
-    }
+    NodeId node = nodeId(req.getNodeId());
     List<Move> plan = membership.plan("", Set.of(node));
     out.onNext(response(plan, membership.drain(node)));
     out.onCompleted();
+  }
+
+  @Override
+  public void undrain(UndrainRequest req, StreamObserver<RebalancePlanResponse> out) {
+    NodeId node = nodeId(req.getNodeId());
+    String planId = membership.undrain(node);
+    out.onNext(response(membership.plan("", Set.of()), planId));
+    out.onCompleted();
+  }
+
+  private static NodeId nodeId(String value) {
+    try {
+      return new NodeId(value);
+    } catch (IllegalArgumentException e) {
+      throw QuiverException.invalid("node_id: " + e.getMessage());
+    }
   }
 
   private static RebalancePlanResponse response(List<Move> plan, String planId) {

@@ -148,6 +148,27 @@ public final class MembershipController implements AutoCloseable {
     return apply(plan("", Set.of()));
   }
 
+  /**
+   * Takes {@code node}'s draining mark off and opens a plan toward the ring that includes it again:
+   * moves of the drain still to come are no longer planned, and replicas the ring now places on
+   * the node move back to it. Refused with FAILED_PRECONDITION when the node is not draining.
+   */
+  public String undrain(NodeId node) {
+    Fence fence = leadership.fence();
+    try {
+      if (zk.checkExists().forPath(paths.draining(node.value())) == null) {
+        throw new QuiverException(ErrorCode.FAILED_PRECONDITION, "node_id: " + node + " is not draining");
+      }
+      FencedWrites.commit(zk, paths, fence, List.of(zk.transactionOp().delete().forPath(paths.draining(node.value()))));
+    } catch (QuiverException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new QuiverException(ErrorCode.UNAVAILABLE, "cannot take " + node + "'s draining mark off: " + e.getMessage(), e);
+    }
+    log.info("{} is no longer draining", node);
+    return apply(plan("", Set.of()));
+  }
+
   private void tick() {
     if (!leadership.leads()) {
       return;

@@ -30,6 +30,7 @@ import io.quiver.proto.v1.ReplicaRole;
 import io.quiver.proto.v1.ShardInfo;
 import io.quiver.proto.v1.ShardRef;
 import io.quiver.proto.v1.ShardWriteStatus;
+import io.quiver.proto.v1.UndrainRequest;
 import io.quiver.proto.v1.Vector;
 import io.quiver.proto.v1.internal.DataNodeGrpc;
 import io.quiver.proto.v1.internal.NodeStatusRequest;
@@ -115,7 +116,7 @@ class RebalanceTest {
   }
 
   @Test
-  void aDrainedNodeEndsWithNoReplicasAndNothingIsLost() throws Exception {
+  void aDrainedNodeEndsWithNoReplicasAndNothingIsLostAndAnUndrainBringsReplicasBack() throws Exception {
     CoordinatorServer c = threeNodesAndACollection();
     var admin = AdminGrpc.newBlockingStub(channel(c.port()));
     var collections = CollectionsGrpc.newBlockingStub(channel(c.port()));
@@ -140,6 +141,18 @@ class RebalanceTest {
         .setDimension(4).setDistance(Distance.L2).setShardCount(4).setReplicationFactor(2)).build());
     assertThat(collections.describe(DescribeCollectionRequest.newBuilder().setName("more").build()).getShardsList())
         .allSatisfy(s -> assertThat(s.getReplicasList()).extracting(ReplicaInfo::getNodeId).doesNotContain("dn3"));
+
+    // Undo: refused for a node that is not draining; for dn3, replicas move back to it, nothing lost.
+    assertThatThrownBy(() -> admin.undrain(UndrainRequest.newBuilder().setNodeId("dn1").build()))
+        .hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("dn1 is not draining");
+    RebalancePlanResponse undrain = admin.undrain(UndrainRequest.newBuilder().setNodeId("dn3").build());
+    System.out.println("undrain dn3: " + undrain.getMovesList());
+    assertThat(undrain.getMovesList()).isNotEmpty().allSatisfy(m -> assertThat(m.getToNode()).isEqualTo("dn3"));
+    await().atMost(LONG).until(() -> admin.rebalancePlan(RebalanceRequest.getDefaultInstance()).getMovesCount() == 0
+        && admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getMovesInProgress() == 0);
+    assertThat(describe(collections).getShardsList()).anySatisfy(s ->
+        assertThat(s.getReplicasList()).extracting(ReplicaInfo::getNodeId).contains("dn3"));
+    assertEveryShardHasAllPoints(collections, written);
   }
 
   /** Asks each shard's leader to hand leadership to {@code node} wherever it holds a replica. */

@@ -9,6 +9,7 @@ import io.quiver.proto.v1.ClusterStatusResponse;
 import io.quiver.proto.v1.DrainRequest;
 import io.quiver.proto.v1.RebalancePlanResponse;
 import io.quiver.proto.v1.RebalanceRequest;
+import io.quiver.proto.v1.UndrainRequest;
 
 /** Admin, forwarded to the leading coordinator. */
 public final class AdminProxy extends AdminGrpc.AdminImplBase {
@@ -36,5 +37,10 @@ public final class AdminProxy extends AdminGrpc.AdminImplBase {
   @Override
   public void drain(DrainRequest req, StreamObserver<RebalancePlanResponse> out) {
     reply(out, link.call(AdminGrpc::newBlockingStub, s -> s.drain(req)));
+  }
+
+  @Override
+  public void undrain(UndrainRequest req, StreamObserver<RebalancePlanResponse> out) {
+    reply(out, link.call(AdminGrpc::newBlockingStub, s -> s.undrain(req)));
   }
 }
