@@ -25,6 +25,8 @@ public final class ChildJvm {
   private final String name;
   private final Path log;
   private final List<String> command;
+  /** Where {@link #nextStartFlags} go: after the launcher (if any) and the java binary. */
+  private final int flagsAt;
   /** JVM flags for the next start only (a test fault switched on for one restart). */
   private volatile List<String> nextStartFlags = List.of();
   private volatile Process process;
@@ -33,10 +35,20 @@ public final class ChildJvm {
   private int starts;
 
   ChildJvm(String name, Path log, String heap, List<String> jvmFlags, String mainClass, List<String> args) {
+    this(List.of(), name, log, heap, jvmFlags, mainClass, args);
+  }
+
+  /**
+   * A child started through {@code launcher}, a command that execs the rest in place (such as
+   * {@code ip netns exec <ns>}), so that {@link #pid()} and the signals still reach the JVM itself.
+   */
+  ChildJvm(List<String> launcher, String name, Path log, String heap, List<String> jvmFlags, String mainClass,
+      List<String> args) {
     this.name = name;
     this.log = log;
-    List<String> c = new ArrayList<>();
+    List<String> c = new ArrayList<>(launcher);
     c.add(javaBinary());
+    this.flagsAt = c.size();
     c.add("-Xmx" + heap);
     c.addAll(SMALL_JVM);
     c.addAll(jvmFlags);
@@ -70,7 +82,7 @@ public final class ChildJvm {
     Files.writeString(log, "\n==== harness: start #" + starts + " of " + name + "\n", StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     List<String> cmd = new ArrayList<>(command);
-    cmd.addAll(1, nextStartFlags);
+    cmd.addAll(flagsAt, nextStartFlags);
     process = new ProcessBuilder(cmd)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -113,6 +125,11 @@ public final class ChildJvm {
   public long pid() {
     Process p = process;
     return p == null ? -1 : p.pid();
+  }
+
+  /** Started at least once: a spare that never joined is not restarted by a sweep. */
+  public synchronized boolean started() {
+    return starts > 0;
   }
 
   public boolean paused() {

@@ -22,19 +22,31 @@ import java.util.concurrent.TimeUnit;
  * its own log under {@code dir/logs}. Timeouts are about three times the defaults so that CPU
  * starvation on two cores does not pass for a failure. Every port is fixed at construction, so a
  * killed node restarts on the same address and data directory.
+ *
+ * <p>With {@link Spec#networkNamespaces()}, each data node runs in a network namespace of its own
+ * ({@link NetworkNamespaces}) so that links can be cut; where namespaces cannot be made, the
+ * cluster runs on loopback and {@link #networkUnavailable()} says why. Spare data nodes are made
+ * but not started: a test starts one to have a node join.
  */
 public final class ProcessCluster implements AutoCloseable {
   /**
    * The shape and timing of a cluster.
    *
+   * @param dataNodes data nodes started with the cluster
    * @param dataNodeFaults per data node (from 1), the {@code quiver.test-faults} it runs with
+   * @param spareDataNodes data nodes numbered after those, made but left for the test to start
+   * @param networkNamespaces each data node in a network namespace of its own, where that is possible
    */
   public record Spec(int zkMembers, int coordinators, int dataNodes, int queryNodes, Duration electionMin,
-      Duration electionMax, Duration zkSession, Duration requestDeadline, Map<Integer, String> dataNodeFaults) {
+      Duration electionMax, Duration zkSession, Duration requestDeadline, Map<Integer, String> dataNodeFaults,
+      int spareDataNodes, boolean networkNamespaces) {
     public Spec {
       if (zkMembers < 1 || coordinators < 1 || dataNodes < 1 || queryNodes < 1) {
         throw new IllegalArgumentException("every role needs at least one process: " + zkMembers + "/" + coordinators
             + "/" + dataNodes + "/" + queryNodes);
+      }
+      if (spareDataNodes < 0) {
+        throw new IllegalArgumentException("spare data nodes must be >= 0 but was " + spareDataNodes);
       }
       dataNodeFaults = Map.copyOf(dataNodeFaults);
     }
@@ -42,12 +54,22 @@ public final class ProcessCluster implements AutoCloseable {
     /** Three times the default timeouts: election 3-6 s, ZooKeeper session 30 s, request deadline 20 s. */
     public static Spec of(int zkMembers, int coordinators, int dataNodes, int queryNodes) {
       return new Spec(zkMembers, coordinators, dataNodes, queryNodes, Duration.ofSeconds(3), Duration.ofSeconds(6),
-          Duration.ofSeconds(30), Duration.ofSeconds(20), Map.of());
+          Duration.ofSeconds(30), Duration.ofSeconds(20), Map.of(), 0, false);
     }
 
     public Spec withFaults(Map<Integer, String> faults) {
       return new Spec(zkMembers, coordinators, dataNodes, queryNodes, electionMin, electionMax, zkSession,
-          requestDeadline, faults);
+          requestDeadline, faults, spareDataNodes, networkNamespaces);
+    }
+
+    public Spec withSpareDataNodes(int spares) {
+      return new Spec(zkMembers, coordinators, dataNodes, queryNodes, electionMin, electionMax, zkSession,
+          requestDeadline, dataNodeFaults, spares, networkNamespaces);
+    }
+
+    public Spec withNetworkNamespaces(boolean on) {
+      return new Spec(zkMembers, coordinators, dataNodes, queryNodes, electionMin, electionMax, zkSession,
+          requestDeadline, dataNodeFaults, spareDataNodes, on);
     }
   }
 
@@ -59,6 +81,11 @@ public final class ProcessCluster implements AutoCloseable {
   private final List<ChildJvm> dataNodes = new ArrayList<>();
   private final List<ChildJvm> queryNodes = new ArrayList<>();
   private final List<Integer> dataNodePorts = new ArrayList<>();
+  private final List<String> dataNodeHosts = new ArrayList<>();
+  /** Null on loopback. */
+  private final NetworkNamespaces network;
+  /** Why the data nodes run on loopback though namespaces were asked for; null otherwise. */
+  private final String networkUnavailable;
   private final List<Integer> queryNodePorts = new ArrayList<>();
   private final Map<ChildJvm, String> readyMarker = new HashMap<>();
   /** Channels to data nodes by number; guarded by itself. */
@@ -68,8 +95,19 @@ public final class ProcessCluster implements AutoCloseable {
   public ProcessCluster(Path dir, Spec spec) throws IOException {
     this.spec = spec;
     deleteTree(dir);
+    NetworkNamespaces net = null;
+    String unavailable = null;
+    if (spec.networkNamespaces()) {
+      try {
+        net = NetworkNamespaces.create(spec.dataNodes() + spec.spareDataNodes());
+      } catch (IOException e) {
+        unavailable = e.getMessage();
+      }
+    }
+    network = net;
+    networkUnavailable = unavailable;
     Ports ports = new Ports();
-    zk = new ZkEnsemble(dir, spec.zkMembers(), ports);
+    zk = new ZkEnsemble(dir, spec.zkMembers(), ports, net == null ? "127.0.0.1" : net.address(NetworkNamespaces.REST));
     Path logs = Files.createDirectories(dir.resolve("logs"));
     List<String> common = List.of("--zookeeper", zk.connectString(),
         "--set", "zookeeper.session-timeout=" + spec.zkSession().toMillis() + "ms",
@@ -81,10 +119,12 @@ public final class ProcessCluster implements AutoCloseable {
       add(coordinators, new ChildJvm("coord" + i, logs.resolve("coord" + i + ".log"), "128m", List.of(),
           "io.quiver.server.Main", a), "coordinator: serving on");
     }
-    for (int i = 1; i <= spec.dataNodes(); i++) {
+    for (int i = 1; i <= spec.dataNodes() + spec.spareDataNodes(); i++) {
       int port = ports.next();
+      String host = net == null ? "127.0.0.1" : net.address(i);
       dataNodePorts.add(port);
-      List<String> a = new ArrayList<>(List.of("data-node", "--node-id", "dn" + i, "--port", "" + port,
+      dataNodeHosts.add(host);
+      List<String> a = new ArrayList<>(List.of("data-node", "--node-id", "dn" + i, "--host", host, "--port", "" + port,
           "--raft-port", "" + ports.next(), "--data-dir", dir.resolve("dn" + i).toString(),
           "--set", "data-node.http-port=" + ports.next(),
           "--set", "data-node.raft.election-timeout-min=" + spec.electionMin().toMillis() + "ms",
@@ -92,8 +132,8 @@ public final class ProcessCluster implements AutoCloseable {
       a.addAll(common);
       String faults = spec.dataNodeFaults().get(i);
       List<String> jvm = faults == null ? List.of() : List.of("-Dquiver.test-faults=" + faults);
-      add(dataNodes, new ChildJvm("dn" + i, logs.resolve("dn" + i + ".log"), "256m", jvm, "io.quiver.server.Main", a),
-          "data-node: serving on");
+      add(dataNodes, new ChildJvm(net == null ? List.of() : net.launcher(i), "dn" + i, logs.resolve("dn" + i + ".log"),
+          "256m", jvm, "io.quiver.server.Main", a), "data-node: serving on");
     }
     for (int i = 1; i <= spec.queryNodes(); i++) {
       int port = ports.next();
@@ -112,10 +152,10 @@ public final class ProcessCluster implements AutoCloseable {
     readyMarker.put(jvm, marker);
   }
 
-  /** Starts every process: ZooKeeper first, then coordinators, data nodes and query nodes. */
+  /** Starts every process but the spare data nodes: ZooKeeper first, then coordinators, data nodes and query nodes. */
   public ProcessCluster start() throws IOException, InterruptedException {
     zk.start(START_TIMEOUT);
-    for (List<ChildJvm> role : List.of(coordinators, dataNodes, queryNodes)) {
+    for (List<ChildJvm> role : List.of(coordinators, dataNodes.subList(0, spec.dataNodes()), queryNodes)) {
       for (ChildJvm j : role) {
         j.start();
       }
@@ -132,6 +172,16 @@ public final class ProcessCluster implements AutoCloseable {
 
   public ZkEnsemble zk() {
     return zk;
+  }
+
+  /** The data nodes' namespaces, or empty when they run on loopback. */
+  public Optional<NetworkNamespaces> network() {
+    return Optional.ofNullable(network);
+  }
+
+  /** Why namespaces were asked for and could not be made, or null. */
+  public String networkUnavailable() {
+    return networkUnavailable;
   }
 
   /** Data node {@code i}, from 1. */
@@ -151,7 +201,7 @@ public final class ProcessCluster implements AutoCloseable {
     return "127.0.0.1:" + queryNodePorts.get(i - 1);
   }
 
-  /** Starts a stopped process again (same arguments, data and ports) and waits until it serves. */
+  /** Starts a stopped process again (same arguments, data and ports), or a spare for the first time, and waits until it serves. */
   public void restart(ChildJvm jvm) throws IOException, InterruptedException {
     if (jvm.isAlive()) {
       return;
@@ -187,12 +237,21 @@ public final class ProcessCluster implements AutoCloseable {
 
   /** Data node {@code i}'s replicas, or empty when it is down, paused or does not answer in 10 s. */
   public Optional<List<Replica>> status(int i, boolean withDigests) {
+    return status(i, withDigests, Duration.ofSeconds(10));
+  }
+
+  /** Whether data node {@code i} answers the test within {@code timeout}: how a cut link to it shows. */
+  public boolean answers(int i, Duration timeout) {
+    return status(i, false, timeout).isPresent();
+  }
+
+  private Optional<List<Replica>> status(int i, boolean withDigests, Duration timeout) {
     ChildJvm jvm = dataNode(i);
     if (!jvm.isAlive() || jvm.paused()) {
       return Optional.empty();
     }
     try {
-      NodeStatusResponse r = DataNodeGrpc.newBlockingStub(channel(i)).withDeadlineAfter(10, TimeUnit.SECONDS)
+      NodeStatusResponse r = DataNodeGrpc.newBlockingStub(channel(i)).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
           .nodeStatus(NodeStatusRequest.newBuilder().setWithDigests(withDigests).build());
       List<Replica> out = new ArrayList<>();
       r.getReplicasList().forEach(s -> out.add(new Replica(i, s.getShard().getCollectionUuid(), s.getShard().getShard(),
@@ -285,13 +344,13 @@ public final class ProcessCluster implements AutoCloseable {
   private ManagedChannel channel(int i) {
     synchronized (channels) {
       return channels.computeIfAbsent(i,
-          n -> ManagedChannelBuilder.forAddress("127.0.0.1", dataNodePorts.get(n - 1)).usePlaintext().build());
+          n -> ManagedChannelBuilder.forAddress(dataNodeHosts.get(n - 1), dataNodePorts.get(n - 1)).usePlaintext().build());
     }
   }
 
-  /** Kills every process (SIGKILL: nothing here needs a clean stop) and closes the channels. */
+  /** Kills every process (SIGKILL: nothing here needs a clean stop), closes the channels and removes the namespaces. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws InterruptedException, IOException {
     synchronized (channels) {
       channels.values().forEach(ManagedChannel::shutdownNow);
       channels.clear();
@@ -300,6 +359,9 @@ public final class ProcessCluster implements AutoCloseable {
     java.util.Collections.reverse(all);
     for (ChildJvm j : all) {
       j.kill();
+    }
+    if (network != null) {
+      network.close();
     }
   }
 }

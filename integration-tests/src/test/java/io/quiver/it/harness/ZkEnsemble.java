@@ -18,8 +18,11 @@ import java.util.stream.Collectors;
 public final class ZkEnsemble implements AutoCloseable {
   private final List<ChildJvm> members = new ArrayList<>();
   private final List<Integer> clientPorts = new ArrayList<>();
+  /** The address clients reach every member by: loopback, or the bridge when data nodes sit in namespaces. */
+  private final String clientHost;
 
-  ZkEnsemble(Path dir, int size, Ports ports) throws IOException {
+  ZkEnsemble(Path dir, int size, Ports ports, String clientHost) throws IOException {
+    this.clientHost = clientHost;
     List<int[]> peerPorts = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       clientPorts.add(ports.next());
@@ -32,7 +35,7 @@ public final class ZkEnsemble implements AutoCloseable {
           .append("tickTime=2000\ninitLimit=15\nsyncLimit=5\n")
           .append("dataDir=").append(data.toAbsolutePath()).append('\n')
           .append("clientPort=").append(clientPorts.get(i - 1)).append('\n')
-          .append("clientPortAddress=127.0.0.1\n")
+          .append("clientPortAddress=").append(clientHost).append('\n')
           .append("admin.enableServer=false\n4lw.commands.whitelist=ruok,srvr\n")
           .append("maxClientCnxns=200\nminSessionTimeout=4000\nmaxSessionTimeout=40000\n");
       if (size > 1) {
@@ -49,7 +52,7 @@ public final class ZkEnsemble implements AutoCloseable {
   }
 
   public String connectString() {
-    return clientPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    return clientPorts.stream().map(p -> clientHost + ":" + p).collect(Collectors.joining(","));
   }
 
   public int size() {
@@ -74,7 +77,7 @@ public final class ZkEnsemble implements AutoCloseable {
   public void awaitServing(int i, Duration timeout) throws InterruptedException {
     long giveUp = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < giveUp) {
-      String mode = fourLetter(clientPorts.get(i - 1), "srvr");
+      String mode = fourLetter(clientHost, clientPorts.get(i - 1), "srvr");
       if (mode.contains("Mode: leader") || mode.contains("Mode: follower") || mode.contains("Mode: standalone")) {
         return;
       }
@@ -86,9 +89,9 @@ public final class ZkEnsemble implements AutoCloseable {
     throw new IllegalStateException("zk" + i + " not serving within " + timeout + "; log:\n" + member(i).tail(30));
   }
 
-  private static String fourLetter(int port, String cmd) {
+  private static String fourLetter(String host, int port, String cmd) {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      s.connect(new InetSocketAddress(host, port), 1000);
       s.setSoTimeout(2000);
       s.getOutputStream().write(cmd.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
