@@ -19,6 +19,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,66 +32,93 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * The nemesis run of the proof-under-faults issue: a 3-member ZooKeeper ensemble, two
  * coordinators, three data nodes and two query nodes, all separate processes; clients write and
- * read through both query nodes while a nemesis SIGKILLs and restarts data nodes, coordinators and
- * ZooKeeper members and SIGSTOPs shard leaders past the election timeout. Two lanes of faults,
- * one at a time in each: data nodes in one, ZooKeeper members and coordinators in the other, so a
- * majority of every Raft group and of the ensemble always survives. Afterwards the history is
- * checked and every shard must be back at RF=3 with equal digests at equal applied index.
+ * read through both query nodes while a {@link Nemesis} SIGKILLs and restarts data nodes,
+ * coordinators and ZooKeeper members, SIGSTOPs shard leaders past the election timeout and
+ * partitions the network (one link, or one data node cut off from every other process). Two lanes
+ * of faults, one at a time in each: data nodes in one, ZooKeeper members and coordinators in the
+ * other, so a majority of every Raft group and of the ensemble always survives. Afterwards the
+ * history is checked and every shard must be back at RF=3 with equal digests at equal applied
+ * index; the run must have had at least one kill, one pause and one partition.
  *
- * <p>Network partitions are not injected: they need iptables inside network namespaces, and this
- * machine has no iptables binary (the test says so in its verdict). Membership churn waits for the
- * coordinator's rebalance/drain.
+ * <p>Partitions need each data node in a network namespace of its own, so root and iproute2: where
+ * namespaces cannot be made the run goes on without partitions and its verdict says why
+ * ({@code -Dquiver.nemesis.partitions=false} leaves them out on purpose). Membership churn is
+ * opt-in, {@code -Dquiver.nemesis.churn=true}: a spare data node joins with a rebalance at 20 % of
+ * the run and a data node is drained at 55 %. It is off by default because it fails the end check
+ * today: a move whose old node is down or cut off at its last step leaves that node's replica
+ * behind for good (ShardMover logs "it is collected later", and nothing collects it), so the
+ * drained node keeps its replicas (docs/reliability.md, "Not covered yet").
  *
  * <p>Knobs (system properties): {@code quiver.nemesis.seed}, {@code quiver.nemesis.seconds}
  * (default 240), {@code quiver.nemesis.min-events} etc. The soak form is the same test with
  * {@code -Dquiver.nemesis.seconds=3600}. History and verdict: {@code target/fault-runs/nemesis-<seed>/}.
+ *
+ * <p>Seed 7 on two cores shared with other engineers' cluster tests (load average 36 at the end):
+ * 258 s of faults, 54 events (kill-zookeeper 21, kill-coordinator 15, kill-data-node 7,
+ * pause-data-node 7, partition-minority 2, partition-link 2), 27 shard leader changes, 6,650
+ * acknowledged ops, 20 UNKNOWN writes, VALID, every shard at RF=3 with equal digests; test 327 s.
  */
 class NemesisTest {
   static final int DIM = 4;
   static final int SHARDS = 3;
   /** Upserts sent once with a 1.5 s deadline: how a client meets UNKNOWN during a failover. */
   static final int HASTY_PERCENT = 10;
-  /** Upserts made hasty at each data-node fault: those that reach the stopped leader end UNKNOWN. */
-  static final int HASTY_PER_EVENT = 4;
   /** The most the fault phase may run past its time to reach the minimum number of events. */
   static final int OVERTIME_SECONDS = 150;
 
   record Report(String verdict, Checker.Result result, List<String> replicaProblems, int events, int leaderChanges,
-      long okOps, long unknownOps) {}
+      long okOps, long unknownOps, Set<String> kinds, List<String> requiredKinds) {}
 
   /**
-   * The short form, in every {@code ./mvnw verify} (about 8 minutes on two shared cores; skip it
+   * The short form, in every {@code ./mvnw verify} (about 6 minutes on two shared cores; skip it
    * with {@code -Dquiver.nemesis=false}). The soak is this test with {@code -Dquiver.nemesis.seconds=3600}.
    */
   @Test
   @DisabledIfSystemProperty(named = "quiver.nemesis", matches = "false",
-      disabledReason = "runs in every verify; -Dquiver.nemesis=false skips its ~5 minutes on purpose, e.g. for a quick local run")
-  void guaranteesHoldUnderKillsAndPauses() throws Exception {
+      disabledReason = "runs in every verify; -Dquiver.nemesis=false skips its ~6 minutes on purpose, e.g. for a quick local run")
+  void guaranteesHoldUnderKillsPausesPartitionsAndChurn() throws Exception {
     long seed = Long.getLong("quiver.nemesis.seed", new Random().nextLong());
     Minimums min = new Minimums(Integer.getInteger("quiver.nemesis.min-events", 30),
         Integer.getInteger("quiver.nemesis.min-leader-changes", 10), Long.getLong("quiver.nemesis.min-ok-ops", 5_000),
-        Long.getLong("quiver.nemesis.min-unknown", 1));
+        Long.getLong("quiver.nemesis.min-unknown", 1), true);
     Report r = run(seed, null, Integer.getInteger("quiver.nemesis.seconds", 240), min);
     assertThat(r.result().violations()).as(r.verdict()).isEmpty();
     assertThat(r.replicaProblems()).as(r.verdict()).isEmpty();
     assertThat(r.events()).as(r.verdict()).isGreaterThanOrEqualTo(min.events());
+    assertThat(r.kinds()).as(r.verdict()).containsAll(r.requiredKinds());
     assertThat(r.leaderChanges()).as(r.verdict()).isGreaterThanOrEqualTo(min.leaderChanges());
     assertThat(r.okOps()).as(r.verdict()).isGreaterThanOrEqualTo(min.okOps());
     assertThat(r.unknownOps()).as(r.verdict()).isGreaterThanOrEqualTo(min.unknown());
   }
 
-  /** What a run must reach (the issue's minimums); faults go on past their time until it has, within the overtime. */
-  record Minimums(int events, int leaderChanges, long okOps, long unknown) {
-    static final Minimums NONE = new Minimums(0, 0, 0, 0);
+  /**
+   * What a run must reach (the issue's minimums, and every kind of fault the nemesis has); faults
+   * go on past their time until it has, within the overtime.
+   */
+  record Minimums(int events, int leaderChanges, long okOps, long unknown, boolean everyKind) {
+    static final Minimums NONE = new Minimums(0, 0, 0, 0, false);
 
-    boolean reached(int e, int changes, History h) {
-      if (e < events || changes < leaderChanges) {
+    boolean reached(List<String> events, List<String> requiredKinds, int changes, History h) {
+      if (events.size() < this.events || changes < leaderChanges || everyKind && !kinds(events).containsAll(requiredKinds)) {
         return false;
       }
       List<Op> ops = h.ops();
       return ops.stream().filter(o -> o.outcome() == Op.Outcome.OK).count() >= okOps
           && ops.stream().filter(o -> o.isWrite() && o.outcome() == Op.Outcome.UNKNOWN).count() >= unknown;
     }
+  }
+
+  /** An event's kind ("kill-zookeeper") and its family ("kill"), as the first word of its line says. */
+  static String kind(String event) {
+    return event.split(" ")[0];
+  }
+
+  static Set<String> kinds(List<String> events) {
+    Set<String> out = new TreeSet<>();
+    for (String e : List.copyOf(events)) {
+      out.add(kind(e).split("-")[0]);
+    }
+    return out;
   }
 
   /** The harness proves itself: each deliberate bug is caught within three seeds. Run with -Dquiver.nemesis.faults=true. */
@@ -120,9 +150,11 @@ class NemesisTest {
         + " (rerun with -Dquiver.nemesis.seed=" + seed + ")");
     Random rnd = new Random(seed);
     Path dir = Path.of("target", "fault-runs", "nemesis-" + seed + (fault == null ? "" : "-" + fault)).toAbsolutePath();
-    ProcessCluster.Spec spec = ProcessCluster.Spec.of(3, 2, 3, 2);
+    ProcessCluster.Spec spec = ProcessCluster.Spec.of(3, 2, 3, 2)
+        .withSpareDataNodes(Boolean.getBoolean("quiver.nemesis.churn") ? 1 : 0)
+        .withNetworkNamespaces(!"false".equals(System.getProperty("quiver.nemesis.partitions")));
     if (fault != null) {
-      spec = spec.withFaults(Map.of(1, fault, 2, fault, 3, fault));
+      spec = spec.withFaults(Map.of(1, fault, 2, fault, 3, fault, 4, fault));
     }
     try (ProcessCluster cluster = new ProcessCluster(dir, spec).start();
         QuiverClient admin = QuiverClient.builder(cluster.queryEndpoint(1)).deadline(Duration.ofSeconds(60)).build()) {
@@ -136,15 +168,16 @@ class NemesisTest {
       Workload w = new Workload(h, List.of(cluster.queryEndpoint(1), cluster.queryEndpoint(2)),
           new Workload.Config("nemesis", DIM, SHARDS, 4, 2, 40, seed, true, 30_000, HASTY_PERCENT));
       w.start();
+      Nemesis nemesis = new Nemesis(cluster, info.uuid(), "nemesis", SHARDS, w, admin, seconds);
       Map<Integer, String> leaders = leaders(cluster, info.uuid());
       int leaderChanges = 0;
       List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
       long start = System.nanoTime();
       long end = start + TimeUnit.SECONDS.toNanos(seconds);
       long cap = end + TimeUnit.SECONDS.toNanos(OVERTIME_SECONDS);
-      // Two lanes, one fault at a time in each: data nodes here, ZooKeeper and coordinators on
-      // their own thread. The lanes' quorums are independent, so a majority of every Raft group and
-      // of the ensemble always survives, and a slow data-node restart does not idle the nemesis.
+      // Two lanes, one fault at a time in each: data nodes here, ZooKeeper, coordinators and the
+      // churn on their own thread. The lanes' quorums are independent, so a majority of every Raft
+      // group and of the ensemble always survives, and a slow data-node restart does not idle the nemesis.
       AtomicBoolean faulting = new AtomicBoolean(true);
       AtomicReference<Exception> controlFailure = new AtomicReference<>();
       Random controlRnd = new Random(seed ^ 0x5DEECE66DL);
@@ -153,17 +186,18 @@ class NemesisTest {
           while (faulting.get()) {
             Thread.sleep(1000 + controlRnd.nextInt(2000));
             if (faulting.get()) {
-              events.add(controlEvent(cluster, controlRnd));
+              events.add(nemesis.controlEvent(controlRnd));
             }
           }
         } catch (Exception e) {
           controlFailure.set(e);
         }
       });
-      while (System.nanoTime() < cap && (System.nanoTime() < end || !min.reached(events.size(), leaderChanges, h))
+      List<String> required = nemesis.requiredKinds();
+      while (System.nanoTime() < cap && (System.nanoTime() < end || !min.reached(events, required, leaderChanges, h))
           && controlFailure.get() == null) {
         Thread.sleep(500 + rnd.nextInt(1000));
-        events.add(dataEvent(cluster, info.uuid(), rnd, w));
+        events.add(nemesis.dataEvent(rnd));
         Map<Integer, String> now = leaders(cluster, info.uuid());
         for (Map.Entry<Integer, String> e : now.entrySet()) {
           String before = leaders.get(e.getKey());
@@ -180,9 +214,14 @@ class NemesisTest {
       }
       long faultSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
       w.stop();
+      if (cluster.network().isPresent()) {
+        cluster.network().get().healAll();
+      }
       for (ChildJvm j : cluster.all()) {
-        j.resume();
-        cluster.restart(j);
+        if (j.started()) {
+          j.resume();
+          cluster.restart(j);
+        }
       }
       List<String> problems = cluster.awaitConverged(rf, shards, Duration.ofSeconds(180));
       w.finalRead(h);
@@ -190,11 +229,14 @@ class NemesisTest {
       long ok = h.ops().stream().filter(o -> o.outcome() == Op.Outcome.OK).count();
       long unknown = h.ops().stream()
           .filter(o -> o.isWrite() && o.outcome() == Op.Outcome.UNKNOWN).count();
-      Map<String, Long> byKind = new HashMap<>();
-      events.forEach(e -> byKind.merge(e.split(" ")[0], 1L, Long::sum));
+      Map<String, Long> byKind = new TreeMap<>();
+      events.forEach(e -> byKind.merge(kind(e), 1L, Long::sum));
+      String skipped = nemesis.partitionsSkipped();
       String verdict = "seed " + seed + (fault == null ? "" : ", test fault " + fault) + ", " + faultSeconds
           + " s of faults (asked " + seconds + " s)"
-          + "\nnemesis events " + events.size() + " " + byKind + "; partitions skipped: no iptables on this machine"
+          + "\nnemesis events " + events.size() + " " + byKind
+          + (skipped == null ? "" : "\npartitions skipped: " + skipped)
+          + "\nmembership churn: " + churn(cluster, nemesis, events)
           + "\nload average at the end (1/5/15 min, runnable/total, last pid) " + loadAverage()
           + "\nshard leader changes (sampled) " + leaderChanges + "\nacknowledged ops " + ok + ", unknown writes " + unknown
           + "\nreplica problems " + problems + "\n" + result.summary();
@@ -202,8 +244,21 @@ class NemesisTest {
       Files.write(dir.resolve("events.txt"), events);
       Files.writeString(dir.resolve("verdict.txt"), verdict + "\n");
       System.out.println(verdict);
-      return new Report(verdict, result, problems, events.size(), leaderChanges, ok, unknown);
+      return new Report(verdict, result, problems, events.size(), leaderChanges, ok, unknown, kinds(events), required);
     }
+  }
+
+  /** The churn events, and what the drained node holds at the end (nothing, once its moves are done). */
+  static String churn(ProcessCluster cluster, Nemesis nemesis, List<String> events) {
+    if (cluster.spec().spareDataNodes() == 0) {
+      return "off (-Dquiver.nemesis.churn=true turns it on)";
+    }
+    List<String> steps = events.stream().filter(e -> kind(e).equals("rebalance") || kind(e).equals("drain")).toList();
+    if (nemesis.drained() == 0) {
+      return steps.isEmpty() ? "none" : steps.toString();
+    }
+    String held = cluster.status(nemesis.drained(), false).map(r -> r.size() + " replicas").orElse("(no answer)");
+    return steps + "; drained dn" + nemesis.drained() + " holds " + held + " at the end";
   }
 
   /** The machine's load, for the record: these runs share two cores with whatever else runs. */
@@ -224,52 +279,5 @@ class NemesisTest {
       }
     }
     return out;
-  }
-
-  /** One data-node fault, healed before it returns (a SIGKILL and restart, or a SIGSTOP of a shard leader). */
-  static String dataEvent(ProcessCluster cluster, String uuid, Random rnd, Workload w) throws Exception {
-    long t0 = System.nanoTime();
-    String what;
-    if (rnd.nextInt(100) < 55) {
-      int n = rnd.nextBoolean() ? CrashTest.awaitLeader(cluster, uuid, rnd.nextInt(SHARDS)) : 1 + rnd.nextInt(3);
-      ChildJvm dn = cluster.dataNode(n);
-      dn.kill();
-      w.hastyNext(HASTY_PER_EVENT);
-      Thread.sleep(rnd.nextInt(3000));
-      cluster.restart(dn);
-      what = "kill-data-node dn" + n;
-    } else {
-      int n = CrashTest.awaitLeader(cluster, uuid, rnd.nextInt(SHARDS));
-      ChildJvm dn = cluster.dataNode(n);
-      long pause = cluster.spec().electionMax().toMillis() + 1000 + rnd.nextInt(4000);
-      dn.pause();
-      w.hastyNext(HASTY_PER_EVENT);
-      Thread.sleep(pause);
-      dn.resume();
-      what = "pause-data-node dn" + n + " " + pause + "ms";
-    }
-    return what + " (" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms)";
-  }
-
-  /** One control-plane fault, healed before it returns: SIGKILL and restart of a coordinator or a ZooKeeper member. */
-  static String controlEvent(ProcessCluster cluster, Random rnd) throws Exception {
-    long t0 = System.nanoTime();
-    String what;
-    if (rnd.nextInt(100) < 45) {
-      int n = 1 + rnd.nextInt(2);
-      ChildJvm c = cluster.coordinator(n);
-      c.kill();
-      Thread.sleep(rnd.nextInt(2000));
-      cluster.restart(c);
-      what = "kill-coordinator coord" + n;
-    } else {
-      int n = 1 + rnd.nextInt(3);
-      ChildJvm z = cluster.zk().member(n);
-      z.kill();
-      Thread.sleep(rnd.nextInt(3000));
-      cluster.restart(z);
-      what = "kill-zookeeper zk" + n;
-    }
-    return what + " (" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms)";
   }
 }
