@@ -7,6 +7,7 @@ import io.quiver.common.cluster.ZkClients;
 import io.quiver.common.grpc.GrpcServers;
 import io.quiver.common.ops.OpsServer;
 import io.quiver.common.ops.Readiness;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.quiver.datanode.admin.EpochGuard;
 import io.quiver.datanode.admin.ReplicaAdmin;
 import io.quiver.datanode.api.DataNodeService;
@@ -73,11 +74,22 @@ public final class DataNodeServer implements AutoCloseable {
       this.replicas = new HostedReplicas(config.nodeId(), groups, indexes);
       this.watcher = new ClusterWatcher(zk, config.zookeeper().paths());
       watcher.addListener(replicas::reconcile);
+      EpochGuard epochs = new EpochGuard(config.dataDir());
+      // A new leader's record carries its epoch: from then on a deposed coordinator is refused here
+      // even if the new one has not called this node yet.
+      watcher.addListener(s -> {
+        if (s.leader() != null) {
+          epochs.observe(s.leader().epoch());
+        }
+      });
       this.server = GrpcServers.start(config.port(),
           List.of(new DataNodeService(config.nodeId(), replicas, groups, new ReplicaAdmin(config.nodeId(), groups,
-              replicas, new EpochGuard(config.dataDir()), ADMIN_TIMEOUT))), executor);
-      this.ops = OpsServer.start(config.httpPort(), OpsServer.newRegistry("data-node", config.nodeId().value()),
-          this::readiness);
+              replicas, epochs, ADMIN_TIMEOUT))), executor);
+      var registry = OpsServer.newRegistry("data-node", config.nodeId().value());
+      FunctionCounter.builder("quiver_stale_epoch_refusals", epochs, EpochGuard::refused)
+          .description("replica admin requests refused because their coordinator epoch was older than the newest seen")
+          .register(registry);
+      this.ops = OpsServer.start(config.httpPort(), registry, this::readiness);
     } catch (RuntimeException e) {
       groups.close();
       indexes.close();

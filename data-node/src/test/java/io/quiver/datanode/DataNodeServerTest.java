@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.quiver.common.cluster.CatalogEntry;
+import io.quiver.common.cluster.LeaderInfo;
 import io.quiver.common.cluster.ClusterJson;
 import io.quiver.common.cluster.NodeLease;
 import io.quiver.common.cluster.ZkPaths;
@@ -26,6 +27,8 @@ import io.quiver.proto.v1.ShardWriteStatus;
 import io.quiver.common.shard.ShardId;
 import io.quiver.proto.v1.Vector;
 import io.quiver.proto.v1.internal.DataNodeGrpc;
+import io.quiver.proto.v1.internal.DescribeGroup;
+import io.quiver.proto.v1.internal.ReplicaAdminRequest;
 import io.quiver.proto.v1.internal.NodeStatusRequest;
 import io.quiver.proto.v1.internal.ShardSearchRequest;
 import io.quiver.proto.v1.internal.ShardWriteRequest;
@@ -170,6 +173,41 @@ class DataNodeServerTest {
         });
       }
     }
+  }
+
+  @Test
+  void aNewLeadersRecordFencesOutTheOldEpochBeforeTheNewLeaderCallsThisNode() throws Exception {
+    try (TestingServer zk = new TestingServer(true);
+        CuratorFramework z = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+      z.start();
+      ZkSettings settings = ZkSettings.of(zk.getConnectString());
+      ZkPaths paths = settings.paths();
+      try (DataNodeServer dn = DataNodeServer.start(
+          new DataNodeConfig(new NodeId("dn1"), "127.0.0.1", 0, settings, dir, 50, "zone-a"))) {
+        withStub(dn, stub -> {
+          ReplicaAdminRequest fromEpoch1 = ReplicaAdminRequest.newBuilder().setCoordinatorEpoch(1)
+              .setShard(ref(UUID.randomUUID(), 0)).setDescribe(DescribeGroup.getDefaultInstance()).build();
+          assertThat(stub.replicaAdmin(fromEpoch1).getHosted()).isFalse();
+          // Coordinator c2 takes over in epoch 2 and publishes itself; it has not called dn1.
+          z.create().creatingParentsIfNeeded().forPath(paths.leader(),
+              ClusterJson.leader(new LeaderInfo("c2", "127.0.0.1:1", 2)));
+          await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+              assertThatThrownBy(() -> stub.replicaAdmin(fromEpoch1)).isInstanceOfSatisfying(StatusRuntimeException.class,
+                  e -> {
+                    assertThat(GrpcErrors.toQuiver(e).code()).isEqualTo(ErrorCode.STALE_EPOCH);
+                    assertThat(e.getStatus().getDescription())
+                        .isEqualTo("coordinator epoch 1 is older than epoch 2 this node has seen: the sender was deposed");
+                  }));
+          assertThat(scrape(dn.httpPort())).containsPattern("(?m)^quiver_stale_epoch_refusals_total\\{.*\\} [1-9]");
+        });
+      }
+    }
+  }
+
+  static String scrape(int httpPort) throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
   }
 
   interface StubUse {

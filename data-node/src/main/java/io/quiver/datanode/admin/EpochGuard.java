@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 /**
  * The newest coordinator epoch this node has seen, kept in the data directory so a restart does
  * not forget it. A request from an older epoch comes from a deposed coordinator and is refused.
+ * The node learns epochs from requests and from the leader record in ZooKeeper ({@link
+ * #observe}), so it refuses a deposed coordinator even before the new one has called it.
  */
 public final class EpochGuard {
   static final String FILE = "coordinator-epoch";
@@ -19,6 +21,8 @@ public final class EpochGuard {
   private final Path file;
   // Guarded by this: the newest epoch admitted, always on disk before a request of it proceeds.
   private long newest;
+  // Guarded by this: requests refused for a stale epoch since start.
+  private long refused;
 
   public EpochGuard(Path dataDir) {
     this.file = dataDir.resolve(FILE);
@@ -39,9 +43,21 @@ public final class EpochGuard {
       throw QuiverException.invalid("coordinator_epoch must be >= 1 but was " + epoch);
     }
     if (epoch < newest) {
+      refused++;
       throw new QuiverException(ErrorCode.STALE_EPOCH, "coordinator epoch " + epoch
           + " is older than epoch " + newest + " this node has seen: the sender was deposed");
     }
+    remember(epoch);
+  }
+
+  /** Remembers {@code epoch} (a leader record seen in ZooKeeper) if it is the newest yet; refuses nothing. */
+  public synchronized void observe(long epoch) {
+    if (epoch >= 1) {
+      remember(epoch);
+    }
+  }
+
+  private void remember(long epoch) {
     if (epoch > newest) {
       try {
         Path tmp = file.resolveSibling(FILE + ".tmp");
@@ -56,5 +72,10 @@ public final class EpochGuard {
 
   public synchronized long newest() {
     return newest;
+  }
+
+  /** Requests refused for a stale epoch since this node started. */
+  public synchronized long refused() {
+    return refused;
   }
 }

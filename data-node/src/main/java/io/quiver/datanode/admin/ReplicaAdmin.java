@@ -51,7 +51,14 @@ public final class ReplicaAdmin {
    *     sent to a replica that does not lead, FAILED_PRECONDITION when the group is not as asked
    */
   public ReplicaAdminResponse handle(ShardId shard, ReplicaAdminRequest req) {
-    epochs.admit(req.getCoordinatorEpoch());
+    try {
+      epochs.admit(req.getCoordinatorEpoch());
+    } catch (QuiverException e) {
+      if (e.code() == ErrorCode.STALE_EPOCH) {
+        log.warn("shard {}: {} refused: {}", shard, req.getActionCase(), e.getMessage());
+      }
+      throw e;
+    }
     return switch (req.getActionCase()) {
       case DESCRIBE -> describe(shard);
       case ADD -> {

@@ -29,4 +29,17 @@ class EpochGuardTest {
     restarted.admit(4);
     assertThat(new EpochGuard(dir).newest()).isEqualTo(4);
   }
+
+  @Test
+  void anObservedEpochFencesOutOlderOnesAndCountsTheRefusals() {
+    EpochGuard g = new EpochGuard(dir);
+    g.admit(1);
+    g.observe(3);
+    g.observe(2); // an older record changes nothing
+    assertThat(g.newest()).isEqualTo(3);
+    assertThatThrownBy(() -> g.admit(1)).isInstanceOf(QuiverException.class);
+    assertThatThrownBy(() -> g.admit(2)).isInstanceOf(QuiverException.class);
+    assertThat(g.refused()).isEqualTo(2);
+    assertThat(new EpochGuard(dir).newest()).as("kept across a restart").isEqualTo(3);
+  }
 }
