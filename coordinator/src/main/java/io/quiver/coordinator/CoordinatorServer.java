@@ -1,6 +1,7 @@
 package io.quiver.coordinator;
 
 import io.grpc.BindableService;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.grpc.Server;
 import io.quiver.common.cluster.ZkClients;
 import io.quiver.common.cluster.ZkPaths;
@@ -12,6 +13,7 @@ import io.quiver.coordinator.api.AdminService;
 import io.quiver.coordinator.api.CollectionsService;
 import io.quiver.coordinator.catalog.Catalog;
 import io.quiver.coordinator.catalog.ReplicaStatusProbe;
+import io.quiver.coordinator.election.FenceRefusals;
 import io.quiver.coordinator.election.Leadership;
 import io.quiver.coordinator.membership.MembershipController;
 import io.quiver.coordinator.membership.ShardMover;
@@ -51,7 +53,8 @@ public final class CoordinatorServer implements AutoCloseable {
     Catalog catalog = new Catalog(zk, paths, leadership, Clock.systemUTC());
     ReplicaStatusProbe probe = new ReplicaStatusProbe(channels, executor, config.statusTimeout());
     this.membership = new MembershipController(zk, paths, leadership, catalog,
-        new ShardMover(catalog, leadership, channels, config.membership()), probe, config.membership(), Clock.systemUTC());
+        new ShardMover(catalog, channels, leadership.refusals(), config.membership()), probe, config.membership(),
+        Clock.systemUTC());
     List<BindableService> services =
         List.of(new CollectionsService(catalog, probe), new AdminService(catalog, leadership, nodeId, probe, membership));
     this.server = GrpcServers.start(config.port(), services, executor);
@@ -60,6 +63,19 @@ public final class CoordinatorServer implements AutoCloseable {
     registry.gauge("quiver_rebalance_moves_done", membership, MembershipController::movesDone);
     registry.gauge("quiver_rebalance_moves_total", membership, MembershipController::movesTotal);
     registry.gauge("quiver_rebalance_bytes_copied", membership, MembershipController::bytesCopied);
+    FunctionCounter.builder("quiver_coordinator_stale_epoch_refusals", leadership.refusals(), FenceRefusals::byZookeeper)
+        .tag("by", "zookeeper").description("writes refused because this coordinator's epoch was no longer current")
+        .register(registry);
+    FunctionCounter.builder("quiver_coordinator_stale_epoch_refusals", leadership.refusals(), FenceRefusals::byDataNodes)
+        .tag("by", "data-node").description("replica admin requests refused because this coordinator's epoch was old")
+        .register(registry);
+    FunctionCounter.builder("quiver_coordinator_placements_reconciled", membership,
+        MembershipController::placementsReconciled)
+        .description("placements a takeover corrected to their Raft group's configuration").register(registry);
+    FunctionCounter.builder("quiver_coordinator_stray_replicas_deleted", membership,
+        MembershipController::strayReplicasDeleted)
+        .description("replicas a takeover deleted because neither the placement nor the group named them")
+        .register(registry);
     this.ops = OpsServer.start(config.httpPort(), registry, this::readiness);
   }
 

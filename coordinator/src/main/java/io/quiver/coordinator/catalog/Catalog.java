@@ -132,12 +132,12 @@ public final class Catalog {
 
   /**
    * Replaces a collection's placement if its znode is still at {@code expectedVersion}, fenced by
-   * the epoch; returns the new version.
+   * {@code fence} (the epoch the caller's work started in, which may have ended since: ZooKeeper
+   * is the judge); returns the new version.
    *
    * @throws QuiverException STALE_EPOCH when deposed, FAILED_PRECONDITION when the placement changed meanwhile
    */
-  public int writePlacement(String name, int expectedVersion, CollectionPlacement placement) {
-    Fence fence = leadership.fence();
+  public int writePlacement(Fence fence, String name, int expectedVersion, CollectionPlacement placement) {
     try {
       write(fence, zk.transactionOp().setData().withVersion(expectedVersion)
           .forPath(paths.placement(name), ClusterJson.placement(placement)));
@@ -226,7 +226,7 @@ public final class Catalog {
   }
 
   private void write(Fence fence, CuratorOp... ops) throws Exception {
-    FencedWrites.commit(zk, paths, fence, List.of(ops));
+    FencedWrites.commit(zk, paths, fence, leadership.refusals(), List.of(ops));
   }
 
   private void ensureParent(String path) throws Exception {

@@ -17,9 +17,11 @@ public final class FencedWrites {
   private FencedWrites() {}
 
   /**
-   * @throws QuiverException STALE_EPOCH when {@code fence} is no longer current (nothing was written)
+   * @throws QuiverException STALE_EPOCH when {@code fence} is no longer current (nothing was
+   *     written; counted in {@code refusals})
    */
-  public static void commit(CuratorFramework zk, ZkPaths paths, Fence fence, List<CuratorOp> ops) throws Exception {
+  public static void commit(CuratorFramework zk, ZkPaths paths, Fence fence, FenceRefusals refusals, List<CuratorOp> ops)
+      throws Exception {
     List<CuratorOp> all = new ArrayList<>(ops.size() + 1);
     all.add(zk.transactionOp().check().withVersion(fence.epochVersion()).forPath(paths.epoch()));
     all.addAll(ops);
@@ -28,6 +30,7 @@ public final class FencedWrites {
     } catch (KeeperException.BadVersionException e) {
       // A multi does not say which op failed: the epoch check did if the epoch moved on.
       if (zk.checkExists().forPath(paths.epoch()).getVersion() != fence.epochVersion()) {
+        refusals.refusedByZookeeper();
         throw new QuiverException(ErrorCode.STALE_EPOCH, "coordinator epoch " + fence.epoch()
             + " is no longer current: this coordinator was deposed; retry on the leader", e);
       }

@@ -37,6 +37,7 @@ public final class Leadership implements LeaderLatchListener, AutoCloseable {
   private final ExecutorService callbacks;
   // The fence while leading, else null; written by the callback thread, read by request threads.
   private volatile Fence fence;
+  private final FenceRefusals refusals = new FenceRefusals();
 
   public Leadership(CuratorFramework zk, ZkPaths paths, String nodeId) {
     this.zk = zk;
@@ -78,6 +79,11 @@ public final class Leadership implements LeaderLatchListener, AutoCloseable {
           "coordinator " + nodeId + " is not the leader; the leader is " + leaderDescription());
     }
     return f;
+  }
+
+  /** The writes and requests of this coordinator that were refused for a stale epoch. */
+  public FenceRefusals refusals() {
+    return refusals;
   }
 
   /** The current epoch while leading, else 0. */

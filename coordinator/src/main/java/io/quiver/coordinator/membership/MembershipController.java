@@ -41,12 +41,16 @@ import org.slf4j.LoggerFactory;
  * while a rebalance plan is open under {@code rebalance/<plan-id>} (apply or drain) it moves
  * every replica the ring places elsewhere, at most {@code maxConcurrentMoves} at once and no
  * faster than {@code maxBytesPerSecond}. The plan is a function of the ring, so a coordinator
- * that takes over recomputes it and resumes; the znode keeps the progress.
+ * that takes over recomputes it and resumes; the znode keeps its size. The first ticks of each
+ * epoch reconcile every shard's placement with its Raft group ({@link Reconciler}); a shard moves
+ * only once that is done.
  */
 public final class MembershipController implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MembershipController.class);
   /** Bytes a point costs beyond its vector, for the throttle's estimate of a replica's size. */
   private static final long POINT_OVERHEAD_BYTES = 64;
+  /** A plan znode's content: {@code moves=<n>}, the plan's size when it was opened. */
+  private static final String MOVES = "moves=";
 
   private final CuratorFramework zk;
   private final ZkPaths paths;
@@ -54,6 +58,7 @@ public final class MembershipController implements AutoCloseable {
   private final Catalog catalog;
   private final NodeLoss loss;
   private final ShardMover mover;
+  private final Reconciler reconciler;
   private final ReplicaStatusProbe probe;
   private final MembershipSettings settings;
   private final ScheduledExecutorService loop;
@@ -66,6 +71,9 @@ public final class MembershipController implements AutoCloseable {
   private final AtomicInteger movesDone = new AtomicInteger();
   private final AtomicInteger movesTotal = new AtomicInteger();
   private final AtomicLong bytesCopied = new AtomicLong();
+  // The epoch whose takeover reconciliation has started, and its shards not reconciled yet; loop thread only.
+  private long reconcilingEpoch;
+  private Set<ShardId> unreconciled = Set.of();
 
   public MembershipController(CuratorFramework zk, ZkPaths paths, Leadership leadership, Catalog catalog,
       ShardMover mover, ReplicaStatusProbe probe, MembershipSettings settings, Clock clock) {
@@ -73,8 +81,9 @@ public final class MembershipController implements AutoCloseable {
     this.paths = paths;
     this.leadership = leadership;
     this.catalog = catalog;
-    this.loss = new NodeLoss(zk, paths, clock);
+    this.loss = new NodeLoss(zk, paths, clock, leadership.refusals());
     this.mover = mover;
+    this.reconciler = new Reconciler(catalog, mover.admin(), probe);
     this.probe = probe;
     this.settings = settings;
     this.loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("membership").factory());
@@ -102,6 +111,16 @@ public final class MembershipController implements AutoCloseable {
     return bytesCopied.get();
   }
 
+  /** Placements a takeover corrected to their Raft group's configuration, since start. */
+  public long placementsReconciled() {
+    return reconciler.corrected();
+  }
+
+  /** Replicas a takeover deleted because neither the placement nor the group named them, since start. */
+  public long strayReplicasDeleted() {
+    return reconciler.straysDeleted();
+  }
+
   /** The moves a rebalance would make now (of one collection, or all when empty), without acting. */
   public List<Move> plan(String collection, Set<NodeId> alsoDraining) {
     Fence fence = leadership.fence();
@@ -119,8 +138,8 @@ public final class MembershipController implements AutoCloseable {
     String id = "plan-" + fence.epoch() + "-" + System.currentTimeMillis();
     try {
       FencedWrites.ensure(zk, paths.rebalance());
-      FencedWrites.commit(zk, paths, fence, List.of(zk.transactionOp().create()
-          .forPath(paths.rebalance(id), ("moves=" + plan.size()).getBytes(StandardCharsets.UTF_8))));
+      FencedWrites.commit(zk, paths, fence, leadership.refusals(), List.of(zk.transactionOp().create()
+          .forPath(paths.rebalance(id), (MOVES + plan.size()).getBytes(StandardCharsets.UTF_8))));
     } catch (QuiverException e) {
       throw e;
     } catch (Exception e) {
@@ -138,7 +157,8 @@ public final class MembershipController implements AutoCloseable {
     try {
       FencedWrites.ensure(zk, paths.draining());
       if (zk.checkExists().forPath(paths.draining(node.value())) == null) {
-        FencedWrites.commit(zk, paths, fence, List.of(zk.transactionOp().create().forPath(paths.draining(node.value()))));
+        FencedWrites.commit(zk, paths, fence, leadership.refusals(),
+            List.of(zk.transactionOp().create().forPath(paths.draining(node.value()))));
       }
     } catch (QuiverException e) {
       throw e;
@@ -178,8 +198,25 @@ public final class MembershipController implements AutoCloseable {
       List<Catalog.Collection> all = catalog.all();
       NodeLoss.View view = loss.look(fence, placed(all), settings.replaceDelay());
       lastLeases.putAll(view.live());
+      boolean takeover = fence.epoch() != reconcilingEpoch;
+      if (takeover) {
+        reconcilingEpoch = fence.epoch();
+        unreconciled = shards(all);
+      }
+      if (!unreconciled.isEmpty()) {
+        int before = unreconciled.size();
+        unreconciled = reconciler.reconcile(fence, all, view.live(), unreconciled);
+        log.info("epoch {}: {} of {} shard(s) reconciled with their Raft groups{}", fence.epoch(),
+            before - unreconciled.size(), before, unreconciled.isEmpty() ? "" : "; the rest wait for a leader");
+        all = catalog.all();
+      }
       List<String> openPlans = openPlans();
       List<Move> plan = Planner.plan(all, ring(view, draining()));
+      if (takeover) {
+        resumeProgress(openPlans, plan.size());
+      }
+      Set<ShardId> waiting = unreconciled;
+      plan = plan.stream().filter(m -> !waiting.contains(new ShardId(m.uuid(), m.shard()))).toList();
       if (openPlans.isEmpty()) {
         // No rebalance open: only replace what the lost nodes held.
         plan = plan.stream().filter(m -> m.from() != null && view.replaceable().contains(m.from())).toList();
@@ -199,7 +236,7 @@ public final class MembershipController implements AutoCloseable {
         closePlans(fence, openPlans);
         return;
       }
-      runMoves(plan, view.live());
+      runMoves(plan, view.live(), fence);
     } catch (QuiverException e) {
       log.warn("membership tick: {}", e.getMessage());
     } catch (RuntimeException e) {
@@ -208,7 +245,7 @@ public final class MembershipController implements AutoCloseable {
   }
 
   /** Runs the plan's moves, one per shard and at most maxConcurrentMoves at once, waiting for them. */
-  private void runMoves(List<Move> plan, Map<NodeId, NodeLease> live) {
+  private void runMoves(List<Move> plan, Map<NodeId, NodeLease> live, Fence fence) {
     List<Future<?>> running = new ArrayList<>();
     Set<ShardId> taken = new HashSet<>();
     long started = System.nanoTime();
@@ -220,7 +257,7 @@ public final class MembershipController implements AutoCloseable {
       moving.add(shard);
       running.add(moves.submit(() -> {
         try {
-          mover.run(m, live);
+          mover.run(m, live, fence);
           movesDone.incrementAndGet();
           bytesCopied.addAndGet(estimateBytes(m, live));
         } catch (InterruptedException e) {
@@ -279,6 +316,38 @@ public final class MembershipController implements AutoCloseable {
     return new HashRing(nodes);
   }
 
+  /**
+   * After a takeover, the progress shown is that of the open plans: their sizes when opened, of
+   * which all but the {@code remaining} moves are done.
+   */
+  private void resumeProgress(List<String> openPlans, int remaining) {
+    int total = 0;
+    for (String id : openPlans) {
+      try {
+        String data = new String(zk.getData().forPath(paths.rebalance(id)), StandardCharsets.UTF_8);
+        total += data.startsWith(MOVES) ? Integer.parseInt(data.substring(MOVES.length()).trim()) : 0;
+      } catch (KeeperException.NoNodeException e) {
+        // closed meanwhile
+      } catch (Exception e) {
+        throw new QuiverException(ErrorCode.UNAVAILABLE, "cannot read rebalance " + id + ": " + e.getMessage(), e);
+      }
+    }
+    if (total > 0) {
+      movesTotal.set(total);
+      movesDone.set(Math.max(0, total - remaining));
+      log.info("resuming {} open rebalance plan(s) {}: {} of {} moves left", openPlans.size(), openPlans,
+          Math.min(remaining, total), total);
+    }
+  }
+
+  private static Set<ShardId> shards(List<Catalog.Collection> all) {
+    Set<ShardId> out = new HashSet<>();
+    for (Catalog.Collection c : all) {
+      c.placement().shards().forEach(s -> out.add(new ShardId(c.entry().uuid(), s.shard())));
+    }
+    return out;
+  }
+
   private static Set<NodeId> placed(List<Catalog.Collection> all) {
     Set<NodeId> out = new HashSet<>();
     for (Catalog.Collection c : all) {
@@ -306,7 +375,8 @@ public final class MembershipController implements AutoCloseable {
   private void closePlans(Fence fence, List<String> plans) {
     for (String id : plans) {
       try {
-        FencedWrites.commit(zk, paths, fence, List.of(zk.transactionOp().delete().forPath(paths.rebalance(id))));
+        FencedWrites.commit(zk, paths, fence, leadership.refusals(),
+            List.of(zk.transactionOp().delete().forPath(paths.rebalance(id))));
         log.info("rebalance {} done", id);
       } catch (KeeperException.NoNodeException e) {
         // closed already

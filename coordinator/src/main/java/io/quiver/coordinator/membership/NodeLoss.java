@@ -7,6 +7,7 @@ import io.quiver.common.error.ErrorCode;
 import io.quiver.common.error.QuiverException;
 import io.quiver.common.shard.NodeId;
 import io.quiver.coordinator.election.Fence;
+import io.quiver.coordinator.election.FenceRefusals;
 import io.quiver.coordinator.election.FencedWrites;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -48,11 +49,18 @@ public final class NodeLoss {
   private final CuratorFramework zk;
   private final ZkPaths paths;
   private final Clock clock;
+  private final FenceRefusals refusals;
 
-  public NodeLoss(CuratorFramework zk, ZkPaths paths, Clock clock) {
+  public NodeLoss(CuratorFramework zk, ZkPaths paths, Clock clock, FenceRefusals refusals) {
     this.zk = zk;
     this.paths = paths;
     this.clock = clock;
+    this.refusals = refusals;
+  }
+
+  /** Counting its refusals nowhere (tests). */
+  NodeLoss(CuratorFramework zk, ZkPaths paths, Clock clock) {
+    this(zk, paths, clock, new FenceRefusals());
   }
 
   /**
@@ -83,7 +91,7 @@ public final class NodeLoss {
       }
       if (!ops.isEmpty()) {
         FencedWrites.ensure(zk, paths.nodesLost());
-        FencedWrites.commit(zk, paths, fence, ops);
+        FencedWrites.commit(zk, paths, fence, refusals, ops);
       }
       boolean massOutage = lost.size() * 3 > live.size() + lost.size();
       Set<NodeId> replaceable = new TreeSet<>();

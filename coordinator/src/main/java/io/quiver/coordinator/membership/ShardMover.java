@@ -1,19 +1,17 @@
 package io.quiver.coordinator.membership;
 
-import io.grpc.StatusRuntimeException;
 import io.quiver.common.cluster.NodeLease;
 import io.quiver.common.error.ErrorCode;
 import io.quiver.common.error.QuiverException;
 import io.quiver.common.grpc.ChannelPool;
 import io.quiver.common.shard.CollectionPlacement;
 import io.quiver.common.shard.NodeId;
+import io.quiver.common.shard.ShardId;
 import io.quiver.common.shard.ShardPlacement;
 import io.quiver.coordinator.catalog.Catalog;
-import io.quiver.coordinator.election.Leadership;
-import io.quiver.proto.v1.ShardRef;
+import io.quiver.coordinator.election.Fence;
+import io.quiver.coordinator.election.FenceRefusals;
 import io.quiver.proto.v1.internal.AddReplica;
-import io.quiver.proto.v1.internal.DataNodeGrpc;
-import io.quiver.proto.v1.internal.DescribeGroup;
 import io.quiver.proto.v1.internal.DropLocalReplica;
 import io.quiver.proto.v1.internal.PromoteReplica;
 import io.quiver.proto.v1.internal.RaftPeer;
@@ -24,7 +22,8 @@ import io.quiver.proto.v1.internal.TransferLeadership;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,52 +33,60 @@ import org.slf4j.LoggerFactory;
  * learner (its node creates the replica), the shard's leader admits it as a Ratis listener, it
  * catches up, the leader promotes it, leadership leaves the old replica, the leader removes the
  * old peer, the placement records the new voters, and the old node deletes its replica. Every
- * step is idempotent, so a move cut short by a failover is finished by running it again. Every
- * request carries the coordinator epoch; the data nodes refuse a deposed coordinator's.
+ * step is idempotent, so a move cut short by a failover is finished by running it again.
+ *
+ * <p>A move runs under the fence of the epoch it started in: every placement write checks that
+ * epoch in ZooKeeper and every request carries it, so a coordinator deposed mid-move (a pause past
+ * its session) is refused by ZooKeeper and by the data nodes, not only by its own leadership check.
  */
 public final class ShardMover {
   private static final Logger log = LoggerFactory.getLogger(ShardMover.class);
   private static final long POLL_MILLIS = 200;
-  private static final long RPC_MILLIS = 30_000;
 
   private final Catalog catalog;
-  private final Leadership leadership;
-  private final ChannelPool channels;
+  private final ReplicaAdminClient admin;
   private final MembershipSettings settings;
 
-  public ShardMover(Catalog catalog, Leadership leadership, ChannelPool channels, MembershipSettings settings) {
+  public ShardMover(Catalog catalog, ChannelPool channels, FenceRefusals refusals, MembershipSettings settings) {
     this.catalog = catalog;
-    this.leadership = leadership;
-    this.channels = channels;
+    this.admin = new ReplicaAdminClient(channels, refusals);
     this.settings = settings;
   }
 
-  /** Runs {@code move} to the end; {@code live} are the leases now. */
-  public void run(Move move, Map<NodeId, NodeLease> live) throws InterruptedException {
+  ReplicaAdminClient admin() {
+    return admin;
+  }
+
+  /** Runs {@code move} to the end under {@code fence}; {@code live} are the leases now. */
+  public void run(Move move, Map<NodeId, NodeLease> live, Fence fence) throws InterruptedException {
     log.info("move {} starts", move);
     if (move.to() != null) {
       NodeLease to = require(live, move.to());
-      updatePlacement(move, s -> s.hosts(move.to()) ? null : new ShardPlacement(s.shard(), s.voters(), plus(s.learners(), move.to())));
-      await("replica on " + move.to() + " created", () -> describe(to, move).getHosted());
-      NodeLease leader = leader(move, live);
-      admin(leader, move, b -> b.setAdd(AddReplica.newBuilder().addLearners(RaftPeer.newBuilder()
-          .setNodeId(to.nodeId().value()).setPeerId(to.raftPeerId()).setRaftAddress(to.raftAddress()))));
+      updatePlacement(move, fence, "learner-placement",
+          s -> s.hosts(move.to()) ? null : new ShardPlacement(s.shard(), s.voters(), plus(s.learners(), move.to())));
+      await("replica on " + move.to() + " created", () -> describe(to, move, fence).getHosted());
+      change(leader(move, live, fence), move, fence, "add", b -> b.setAdd(AddReplica.newBuilder()
+          .addLearners(RaftPeer.newBuilder()
+              .setNodeId(to.nodeId().value()).setPeerId(to.raftPeerId()).setRaftAddress(to.raftAddress()))));
       await("replica on " + move.to() + " caught up", () -> {
-        NodeLease l = leader(move, live);
-        return describe(to, move).getAppliedIndex() + settings.catchUpGap() >= describe(l, move).getCommitIndex();
+        NodeLease l = leader(move, live, fence);
+        return describe(to, move, fence).getAppliedIndex() + settings.catchUpGap() >= describe(l, move, fence).getCommitIndex();
       });
-      admin(leader(move, live), move, b -> b.setPromote(PromoteReplica.newBuilder().setNodeId(move.to().value())));
+      change(leader(move, live, fence), move, fence, "promote",
+          b -> b.setPromote(PromoteReplica.newBuilder().setNodeId(move.to().value())));
     }
     if (move.from() != null) {
-      NodeLease leader = leader(move, live);
+      NodeLease leader = leader(move, live, fence);
       if (leader.nodeId().equals(move.from())) {
-        NodeId heir = heir(move, voters(describe(leader, move)), live);
-        admin(leader, move, b -> b.setTransferLeadership(TransferLeadership.newBuilder().setToNodeId(heir.value())));
-        await("leadership moved off " + move.from(), () -> !leader(move, live).nodeId().equals(move.from()));
+        NodeId heir = heir(move, voters(describe(leader, move, fence)), live, fence);
+        change(leader, move, fence, "transfer",
+            b -> b.setTransferLeadership(TransferLeadership.newBuilder().setToNodeId(heir.value())));
+        await("leadership moved off " + move.from(), () -> !leader(move, live, fence).nodeId().equals(move.from()));
       }
-      admin(leader(move, live), move, b -> b.setRemove(RemoveReplica.newBuilder().setNodeId(move.from().value())));
+      change(leader(move, live, fence), move, fence, "remove",
+          b -> b.setRemove(RemoveReplica.newBuilder().setNodeId(move.from().value())));
     }
-    updatePlacement(move, s -> {
+    updatePlacement(move, fence, "voters-placement", s -> {
       List<NodeId> voters = new ArrayList<>(s.voters());
       voters.remove(move.from());
       if (move.to() != null && !voters.contains(move.to())) {
@@ -87,11 +94,13 @@ public final class ShardMover {
       }
       List<NodeId> learners = new ArrayList<>(s.learners());
       learners.remove(move.to());
+      learners.remove(move.from()); // a learner no longer wanted leaves as a move with no "to"
       return new ShardPlacement(s.shard(), voters, learners);
     });
     if (move.from() != null && live.containsKey(move.from())) {
       try {
-        admin(live.get(move.from()), move, b -> b.setDropLocal(DropLocalReplica.getDefaultInstance()));
+        admin.call(live.get(move.from()), shard(move), fence, "move " + move,
+            b -> b.setDropLocal(DropLocalReplica.getDefaultInstance()));
       } catch (QuiverException e) {
         log.warn("move {}: deleting the old replica on {} failed, it is collected later: {}", move, move.from(), e.getMessage());
       }
@@ -99,27 +108,10 @@ public final class ShardMover {
     log.info("move {} done", move);
   }
 
-  /** The shard's leader, as a live replica reports it. */
-  NodeLease leader(Move move, Map<NodeId, NodeLease> live) {
+  /** The shard's leader, as a live voter reports it. */
+  NodeLease leader(Move move, Map<NodeId, NodeLease> live, Fence fence) {
     ShardPlacement s = catalog.get(move.collection()).placement().shard(move.shard());
-    for (NodeId n : s.voters()) {
-      NodeLease l = live.get(n);
-      if (l == null) {
-        continue;
-      }
-      try {
-        ReplicaAdminResponse r = describe(l, move);
-        if (r.getHosted() && !r.getLeaderPeerId().isEmpty()) {
-          NodeId leader = new NodeId(nodeOf(r.getLeaderPeerId()));
-          if (live.containsKey(leader)) {
-            return live.get(leader);
-          }
-        }
-      } catch (QuiverException e) {
-        log.debug("move {}: {} did not describe the group: {}", move, n, e.getMessage());
-      }
-    }
-    throw new QuiverException(ErrorCode.UNAVAILABLE, "move " + move + ": no live replica knows a leader");
+    return admin.leader(shard(move), s.voters(), live, fence, "move " + move);
   }
 
   /**
@@ -127,14 +119,14 @@ public final class ShardMover {
    * leader's configuration, the role from the replica itself (one that runs as a listener cannot
    * take leadership).
    */
-  private NodeId heir(Move move, List<NodeId> voters, Map<NodeId, NodeLease> live) {
+  private NodeId heir(Move move, List<NodeId> voters, Map<NodeId, NodeLease> live, Fence fence) {
     List<String> seen = new ArrayList<>();
     for (NodeId n : voters) {
       if (n.equals(move.from()) || !live.containsKey(n)) {
         continue;
       }
       try {
-        String role = describe(live.get(n), move).getRole();
+        String role = describe(live.get(n), move, fence).getRole();
         if (role.equals("FOLLOWER")) {
           return n;
         }
@@ -146,26 +138,19 @@ public final class ShardMover {
     throw new QuiverException(ErrorCode.UNAVAILABLE, "move " + move + ": no other voter can take leadership: " + seen);
   }
 
-  ReplicaAdminResponse describe(NodeLease node, Move move) {
-    return admin(node, move, b -> b.setDescribe(DescribeGroup.getDefaultInstance()));
+  private ReplicaAdminResponse describe(NodeLease node, Move move, Fence fence) {
+    return admin.describe(node, shard(move), fence, "move " + move);
   }
 
-  private ReplicaAdminResponse admin(NodeLease node, Move move, java.util.function.Consumer<ReplicaAdminRequest.Builder> action) {
-    ReplicaAdminRequest.Builder b = ReplicaAdminRequest.newBuilder()
-        .setCoordinatorEpoch(leadership.fence().epoch())
-        .setShard(ShardRef.newBuilder().setCollectionUuid(move.uuid().toString()).setShard(move.shard()));
-    action.accept(b);
-    try {
-      return DataNodeGrpc.newBlockingStub(channels.channel(node.address()))
-          .withDeadlineAfter(RPC_MILLIS, TimeUnit.MILLISECONDS)
-          .replicaAdmin(b.build());
-    } catch (StatusRuntimeException e) {
-      throw new QuiverException(ErrorCode.UNAVAILABLE, "move " + move + ": " + b.getActionCase() + " on "
-          + node.nodeId() + ": " + e.getStatus().getCode() + " " + e.getStatus().getDescription(), e);
-    }
+  /** A membership change: the one kind of request a test can hold (see {@link TestHolds}). */
+  private void change(NodeLease node, Move move, Fence fence, String step, Consumer<ReplicaAdminRequest.Builder> action)
+      throws InterruptedException {
+    TestHolds.before(step, move.toString(), fence);
+    admin.call(node, shard(move), fence, "move " + move, action);
   }
 
-  private void updatePlacement(Move move, java.util.function.Function<ShardPlacement, ShardPlacement> change) {
+  private void updatePlacement(Move move, Fence fence, String step, Function<ShardPlacement, ShardPlacement> change)
+      throws InterruptedException {
     while (true) {
       CollectionPlacement p = catalog.get(move.collection()).placement();
       ShardPlacement next = change.apply(p.shard(move.shard()));
@@ -174,8 +159,9 @@ public final class ShardMover {
       }
       List<ShardPlacement> shards = new ArrayList<>(p.shards());
       shards.set(move.shard(), next);
+      TestHolds.before(step, move.toString(), fence);
       try {
-        catalog.writePlacement(move.collection(), p.version(), new CollectionPlacement(shards, p.version()));
+        catalog.writePlacement(fence, move.collection(), p.version(), new CollectionPlacement(shards, p.version()));
         return;
       } catch (QuiverException e) {
         if (e.code() != ErrorCode.FAILED_PRECONDITION) {
@@ -195,12 +181,19 @@ public final class ShardMover {
           return;
         }
       } catch (QuiverException e) {
+        if (e.code() == ErrorCode.STALE_EPOCH) {
+          throw e; // deposed: waiting longer changes nothing
+        }
         last = e;
       }
       Thread.sleep(POLL_MILLIS);
     }
     throw new QuiverException(ErrorCode.DEADLINE_EXCEEDED, "waited " + settings.moveTimeout() + " for " + what
         + (last == null ? "" : "; last error: " + last.getMessage()), last);
+  }
+
+  private static ShardId shard(Move move) {
+    return new ShardId(move.uuid(), move.shard());
   }
 
   private static List<NodeId> voters(ReplicaAdminResponse r) {
@@ -219,10 +212,5 @@ public final class ShardMover {
     List<NodeId> out = new ArrayList<>(l);
     out.add(n);
     return out;
-  }
-
-  private static String nodeOf(String peerId) {
-    int at = peerId.indexOf('@');
-    return at < 0 ? peerId : peerId.substring(0, at);
   }
 }
