@@ -87,6 +87,7 @@ public final class ProcessCluster implements AutoCloseable {
   /** Why the data nodes run on loopback though namespaces were asked for; null otherwise. */
   private final String networkUnavailable;
   private final List<Integer> queryNodePorts = new ArrayList<>();
+  private final List<Integer> coordinatorHttpPorts = new ArrayList<>();
   private final Map<ChildJvm, String> readyMarker = new HashMap<>();
   /** Channels to data nodes by number; guarded by itself. */
   private final Map<Integer, ManagedChannel> channels = new HashMap<>();
@@ -113,8 +114,10 @@ public final class ProcessCluster implements AutoCloseable {
         "--set", "zookeeper.session-timeout=" + spec.zkSession().toMillis() + "ms",
         "--set", "zookeeper.connection-timeout=" + spec.zkSession().toMillis() + "ms");
     for (int i = 1; i <= spec.coordinators(); i++) {
-      List<String> a = new ArrayList<>(List.of("coordinator", "--node-id", "coord" + i, "--port", "" + ports.next(),
-          "--set", "coordinator.http-port=" + ports.next()));
+      int port = ports.next();
+      coordinatorHttpPorts.add(ports.next());
+      List<String> a = new ArrayList<>(List.of("coordinator", "--node-id", "coord" + i, "--port", "" + port,
+          "--set", "coordinator.http-port=" + coordinatorHttpPorts.get(i - 1)));
       a.addAll(common);
       add(coordinators, new ChildJvm("coord" + i, logs.resolve("coord" + i + ".log"), "128m", List.of(),
           "io.quiver.server.Main", a), "coordinator: serving on");
@@ -261,6 +264,16 @@ public final class ProcessCluster implements AutoCloseable {
     } catch (io.grpc.StatusRuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** A blocking stub of data node {@code i}'s internal API (for what {@link #status} does not show). */
+  public DataNodeGrpc.DataNodeBlockingStub dataNodeStub(int i) {
+    return DataNodeGrpc.newBlockingStub(channel(i));
+  }
+
+  /** The HTTP port ({@code /metrics}, {@code /readyz}) of coordinator {@code i}, from 1. */
+  public int coordinatorHttpPort(int i) {
+    return coordinatorHttpPorts.get(i - 1);
   }
 
   /** Every answering data node's replicas. */
