@@ -111,7 +111,7 @@ final class Reconciler {
         }
       }
       for (ShardId id : done) {
-        if (!deleteStrays(fence, id, agreed.get(id.shard()), hosted, live)) {
+        if (!deleteStrays(fence, c.entry().name(), id, agreed.get(id.shard()), hosted, live)) {
           again.add(id);
         }
       }
@@ -131,7 +131,7 @@ final class Reconciler {
   }
 
   /** Deletes the replicas of {@code id} on nodes the placement no longer names; false if one failed. */
-  private boolean deleteStrays(Fence fence, ShardId id, ShardPlacement placement,
+  private boolean deleteStrays(Fence fence, String collection, ShardId id, ShardPlacement placement,
       Map<NodeId, Map<ShardId, ReplicaStatus>> hosted, Map<NodeId, NodeLease> live) {
     boolean ok = true;
     for (Map.Entry<NodeId, Map<ShardId, ReplicaStatus>> e : hosted.entrySet()) {
@@ -142,12 +142,14 @@ final class Reconciler {
       try {
         admin.call(live.get(n), id, fence, "reconcile " + id, b -> b.setDropLocal(DropLocalReplica.getDefaultInstance()));
         strays.incrementAndGet();
-        log.warn("shard {}: deleted the replica on {}, which neither the placement nor the Raft group names", id, n);
+        log.warn("shard {}/{}: deleted the replica on {}, which neither the placement nor the Raft group names",
+            collection, id.shard(), n);
       } catch (QuiverException ex) {
         if (ex.code() == ErrorCode.STALE_EPOCH) {
           throw ex;
         }
-        log.warn("shard {}: deleting the stray replica on {} failed, retried next tick: {}", id, n, ex.getMessage());
+        log.warn("shard {}/{}: deleting the stray replica on {} failed, retried next tick: {}", collection, id.shard(), n,
+            ex.getMessage());
         ok = false;
       }
     }
