@@ -179,7 +179,8 @@ public final class MembershipController implements AutoCloseable {
       if (zk.checkExists().forPath(paths.draining(node.value())) == null) {
         throw new QuiverException(ErrorCode.FAILED_PRECONDITION, "node_id: " + node + " is not draining");
       }
-      FencedWrites.commit(zk, paths, fence, List.of(zk.transactionOp().delete().forPath(paths.draining(node.value()))));
+      FencedWrites.commit(zk, paths, fence, leadership.refusals(),
+          List.of(zk.transactionOp().delete().forPath(paths.draining(node.value()))));
     } catch (QuiverException e) {
       throw e;
     } catch (Exception e) {
