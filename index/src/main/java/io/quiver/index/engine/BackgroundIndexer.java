@@ -6,6 +6,7 @@ import io.quiver.index.segment.SegmentIndexer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,12 +17,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's background thread: builds the graph of each sealed segment, then merges sealed
  * segments when there are more than {@code mergeFactor} of them (smallest first, up to
- * {@code mergeFactor * segmentMaxPoints} points) or when one is more than half tombstones. Work
+ * {@code mergeFactor * segmentMaxPoints} points) or when one is more than half tombstones. A
+ * merge starts from the largest input's graph and inserts only the other inputs' points (see
+ * {@link #merge}), so a point is not inserted again at every merge level. Work
  * runs without the engine lock and is published under its write lock; a merge re-checks every
  * copied point against the id map then, so writes made during the merge win.
  */
 final class BackgroundIndexer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BackgroundIndexer.class);
+
+  /**
+   * A merge keeps the largest input's graph (tombstoned nodes included) while at most this
+   * fraction of its nodes are tombstones; above it, it rebuilds and the tombstones go. So carried
+   * tombstones stay under this fraction of any segment.
+   */
+  static final double MAX_BASE_DELETED_FRACTION = 0.2;
 
   private final ShardEngine engine;
   private final ExecutorService exec =
@@ -65,7 +75,7 @@ final class BackgroundIndexer implements AutoCloseable {
       }
       boolean clean = all.size() == 1 && all.get(0).liveCount() == all.get(0).size();
       if (!all.isEmpty() && !clean) {
-        merge(all);
+        merge(all, 0.0); // every tombstone goes
       }
     });
     awaitIdle();
@@ -146,13 +156,21 @@ final class BackgroundIndexer implements AutoCloseable {
       engine.lock().readLock().unlock();
     }
     if (!pick.isEmpty()) {
-      merge(pick);
+      merge(pick, MAX_BASE_DELETED_FRACTION);
     }
   }
 
-  private void merge(List<Segment> inputs) {
+  /**
+   * Merges {@code inputs} into one new segment. The largest input's graph is kept when no more
+   * than {@code maxBaseDeleted} of its nodes are tombstones: its ordinals (tombstones too, as
+   * graph nodes that are never live) come first in the output, in order, so only the other
+   * inputs' live points are inserted. Otherwise the output's graph is built from scratch, which
+   * drops every tombstone.
+   */
+  private void merge(List<Segment> inputs, double maxBaseDeleted) {
     EngineConfig c = engine.config();
     Segment out;
+    Segment base;
     Segment[] fromSeg;
     int[] fromOrd;
     engine.lock().readLock().lock();
@@ -160,20 +178,36 @@ final class BackgroundIndexer implements AutoCloseable {
       if (!engine.sealed.containsAll(inputs)) {
         return;
       }
+      base = graphBase(inputs, c, maxBaseDeleted);
       out = engine.newSegment();
-      int total = 0;
+      int total = base == null ? 0 : base.size() - base.liveCount();
       for (Segment s : inputs) {
         total += s.liveCount();
       }
       fromSeg = new Segment[total];
       fromOrd = new int[total];
-      int i = 0;
+      if (base != null) {
+        for (int ord = 0; ord < base.size(); ord++) {
+          if (base.isLive(ord)) {
+            int o = out.append(base.id(ord), base.vectors().get(ord), base.payload(ord), base.text(ord),
+                base.logIndex(ord));
+            fromSeg[o] = base;
+            fromOrd[o] = ord;
+          } else {
+            // Kept only as a node of the graph: no payload or text, never live (fromSeg stays null).
+            out.delete(out.append(base.id(ord), base.vectors().get(ord), Map.of(), null, base.logIndex(ord)));
+          }
+        }
+      }
       for (Segment s : inputs) {
-        for (IntIterator it = s.live().getIntIterator(); it.hasNext(); i++) {
+        if (s == base) {
+          continue;
+        }
+        for (IntIterator it = s.live().getIntIterator(); it.hasNext(); ) {
           int ord = it.next();
-          out.append(s.id(ord), s.vectors().get(ord), s.payload(ord), s.text(ord), s.logIndex(ord));
-          fromSeg[i] = s;
-          fromOrd[i] = ord;
+          int o = out.append(s.id(ord), s.vectors().get(ord), s.payload(ord), s.text(ord), s.logIndex(ord));
+          fromSeg[o] = s;
+          fromOrd[o] = ord;
         }
       }
     } finally {
@@ -181,7 +215,9 @@ final class BackgroundIndexer implements AutoCloseable {
     }
     out.seal();
     if (out.size() > 0) {
-      out.setGraph(SegmentIndexer.build(out, c.hnsw(), c.quantization(), c.pqSubspaces(), c.indexThreads()));
+      out.setGraph(base == null
+          ? SegmentIndexer.build(out, c.hnsw(), c.quantization(), c.pqSubspaces(), c.indexThreads())
+          : SegmentIndexer.extend(out, base.graph().graph(), c.quantization(), c.pqSubspaces(), c.indexThreads()));
     }
     engine.lock().writeLock().lock();
     try {
@@ -191,7 +227,30 @@ final class BackgroundIndexer implements AutoCloseable {
     } finally {
       engine.lock().writeLock().unlock();
     }
-    log.debug("merged {} segments into segment {} ({} live points)", inputs.size(), out.number(), out.liveCount());
+    log.debug("merged {} segments into segment {} ({} live points; {} inserted into the graph of segment {})",
+        inputs.size(), out.number(), out.liveCount(), base == null ? out.size() : out.size() - base.size(),
+        base == null ? "none" : base.number());
+  }
+
+  /**
+   * The input whose graph a merge starts from: the one with the most live points, if it has a
+   * graph built with the engine's parameters and at most {@code maxDeleted} of it is tombstones;
+   * else null (build from scratch). Called under the engine's read lock.
+   */
+  static Segment graphBase(List<Segment> inputs, EngineConfig c, double maxDeleted) {
+    Segment largest = null;
+    for (Segment s : inputs) {
+      if (largest == null || s.liveCount() > largest.liveCount()) {
+        largest = s;
+      }
+    }
+    if (largest == null || largest.size() == 0) {
+      return null;
+    }
+    SegmentGraph g = largest.graph();
+    boolean usable = g != null && g.graph().size() == largest.size() && g.graph().params().equals(c.hnsw());
+    double deleted = (largest.size() - largest.liveCount()) / (double) largest.size();
+    return usable && deleted <= maxDeleted ? largest : null;
   }
 
   @Override

@@ -50,6 +50,25 @@ public final class HnswBuilder {
     return b.graph;
   }
 
+  /**
+   * Builds a frozen graph over ordinals {@code 0..n)} of {@code source} that starts from
+   * {@code base}: ordinals {@code 0..base.size())} of {@code source} must be the base graph's
+   * nodes (same vectors), whose lists are copied; only the ordinals after them are inserted. A
+   * merge of sealed segments uses it to keep the largest input's graph instead of rebuilding it.
+   */
+  public static HnswGraph extend(HnswGraph base, ScorerSource source, int n, int threads, long seed) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1 but was " + threads);
+    }
+    if (n < base.size()) {
+      throw new IllegalArgumentException("n must be >= the base graph's " + base.size() + " nodes but was " + n);
+    }
+    HnswBuilder b = new HnswBuilder(base.copyForInsert(source), source, seed);
+    b.insertAll(base.size(), n, threads);
+    b.graph.freeze();
+    return b.graph;
+  }
+
   /** Inserts ordinals {@code from..to)} with {@code threads} threads; rethrows the first failure. */
   public void insertAll(int from, int to, int threads) {
     if (threads == 1 || to - from < 2 * 64) {

@@ -1,5 +1,7 @@
 package io.quiver.index.hnsw;
 
+import io.quiver.index.vector.QueryScorer;
+import io.quiver.index.vector.ScorerSource;
 import java.util.Arrays;
 
 /**
@@ -76,6 +78,36 @@ public final class HnswGraph {
         }
       }
     }
+  }
+
+  /**
+   * An unfrozen copy of this graph to insert more nodes into: the same nodes, levels, lists and
+   * entry point, with the build-time scores recomputed from {@code source} (whose ordinals
+   * {@code 0..size)} must be this graph's nodes). This graph is not changed.
+   */
+  HnswGraph copyForInsert(ScorerSource source) {
+    HnswGraph g = new HnswGraph(params);
+    int n = size;
+    int[] list = new int[params.maxConn(0) + 1];
+    for (int node = 0; node < n; node++) {
+      int level = levelOf(node);
+      g.allocate(node, level);
+      QueryScorer scorer = source.scorer(node);
+      for (int l = 0; l <= level; l++) {
+        copyNeighbors(node, l, list);
+        int[] a = g.array(node, l);
+        float[] sa = g.scoreArray(node, l);
+        int off = g.offset(node, l);
+        int cnt = list[0];
+        a[off] = cnt;
+        for (int i = 1; i <= cnt; i++) {
+          a[off + i] = list[i];
+          sa[off + i] = scorer.score(list[i]);
+        }
+      }
+    }
+    g.entry = entry;
+    return g;
   }
 
   /** Entry point node, or -1 for an empty graph. */

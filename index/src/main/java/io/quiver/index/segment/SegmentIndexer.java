@@ -22,6 +22,15 @@ public final class SegmentIndexer {
     return withQuantization(s, g, kind, pqSubspaces);
   }
 
+  /**
+   * Builds the graph of {@code s} from {@code base}, the graph of its first {@code base.size()}
+   * ordinals (copied from a merge input, same vectors): only the later ordinals are inserted.
+   */
+  public static SegmentGraph extend(Segment s, HnswGraph base, QuantizationKind kind, int pqSubspaces, int threads) {
+    HnswGraph g = HnswBuilder.extend(base, s.scorers(), s.size(), threads, 0x5EED0000L + s.number());
+    return withQuantization(s, g, kind, pqSubspaces);
+  }
+
   /** Attaches the walk scorers for {@code kind} to a built (or loaded) graph. */
   public static SegmentGraph withQuantization(Segment s, HnswGraph g, QuantizationKind kind, int pqSubspaces) {
     int n = s.size();

@@ -142,6 +142,90 @@ class ShardEngineTest {
   }
 
   @Test
+  void aMergeKeepsTheLargestInputsGraphWithItsTombstonesHidden(@TempDir Path dir) throws Exception {
+    System.out.println("seed=" + SEED);
+    Random r = new Random(SEED);
+    // Segments of 300, merged when more than 2 are sealed, up to 600 live points per merge.
+    try (ShardEngine e = new ShardEngine(config().withMergeFactor(2))) {
+      // Segment 0 keeps 280 of 300 (7% tombstones).
+      threeSegmentsMerged(e, r, 20);
+
+      EngineStats st = e.stats();
+      assertThat(st.segments()).as("one merged segment and the growing one").isEqualTo(2);
+      assertThat(st.indexedSegments()).isEqualTo(1);
+      // The merge kept segment 0's graph, so its 20 tombstoned nodes stay in the merged segment
+      // (a rebuild would have dropped them); the 300 tombstones of segments 1 and 2 are gone.
+      assertThat(st.deleted()).isEqualTo(20);
+      assertThat(st.points()).isEqualTo(280 + 150 + 150 + 2);
+      assertThat(e.unindexedPoints()).isZero();
+      checkMerged(e, r);
+
+      e.writeSnapshot(dir);
+      try (ShardEngine loaded = ShardEngine.readSnapshot(dir, e.config())) {
+        loaded.awaitBackgroundWork();
+        assertThat(loaded.stats().deleted()).isEqualTo(20);
+        checkMerged(loaded, r);
+      }
+    }
+  }
+
+  /** Deleted points never come back; the approximate top 10 matches the exact one. */
+  private static void checkMerged(ShardEngine e, Random r) {
+    for (int i = 0; i < 20; i++) {
+      assertThat(e.get(PointId.of(i))).isEmpty();
+    }
+    assertThat(e.count(new Filter.Match("group", "g0"))).isEqualTo(117);
+    long hits = 0;
+    for (int q = 0; q < 50; q++) {
+      float[] query = vector(r);
+      List<ScoredPoint> approx = e.search(query, 10, null, SearchOptions.DEFAULT);
+      List<ScoredPoint> exact = e.search(query, 10, null, SearchOptions.DEFAULT.withExact(true));
+      assertThat(approx).extracting(ScoredPoint::id).doesNotHaveDuplicates()
+          .noneMatch(id -> ((PointId.Num) id).value() < 20);
+      hits += approx.stream().filter(exact::contains).count();
+    }
+    assertThat(hits / 500.0).isGreaterThanOrEqualTo(0.95);
+  }
+
+  @Test
+  void aMergeRebuildsWhenTheLargestInputIsMostlyTombstones() throws Exception {
+    Random r = new Random(SEED);
+    try (ShardEngine e = new ShardEngine(config().withMergeFactor(2))) {
+      // Segment 0 keeps 200 of 300 (33% tombstones, above the 20% a kept graph may carry).
+      threeSegmentsMerged(e, r, 100);
+      EngineStats st = e.stats();
+      assertThat(st.segments()).isEqualTo(2);
+      assertThat(st.deleted()).as("a rebuilt merge drops every tombstone").isZero();
+      assertThat(st.points()).isEqualTo(200 + 150 + 150 + 2);
+    }
+  }
+
+  /**
+   * Three sealed segments of 300 points and two in the growing one, with merge factor 2: the
+   * deletes land while each segment is still growing, so the sizes are known when the merge runs.
+   * Segment 0 loses ids {@code 0..firstDeleted)}, segments 1 and 2 half their points; the merge
+   * takes all three (the budget is 600 live points). Returns once it is done.
+   */
+  private static void threeSegmentsMerged(ShardEngine e, Random r, int firstDeleted) throws InterruptedException {
+    e.upsert(points(r, 0, 300), 1);
+    e.delete(ids(0, firstDeleted), 2);
+    e.upsert(points(r, 300, 600), 3);
+    e.delete(ids(300, 450), 4);
+    e.upsert(points(r, 600, 900), 5);
+    e.delete(ids(600, 750), 6);
+    e.upsert(points(r, 900, 902), 7);
+    e.awaitBackgroundWork();
+  }
+
+  private static List<PointId> ids(int from, int to) {
+    List<PointId> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      out.add(PointId.of(i));
+    }
+    return out;
+  }
+
+  @Test
   void oneWriterAndConcurrentSearchersSeeConsistentResults() throws Exception {
     Random r = new Random(SEED);
     try (ShardEngine e = new ShardEngine(config())) {
