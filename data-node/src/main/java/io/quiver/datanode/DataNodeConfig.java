@@ -3,6 +3,7 @@ package io.quiver.datanode;
 import io.quiver.common.cluster.ZkSettings;
 import io.quiver.common.config.ConfigSource;
 import io.quiver.common.shard.NodeId;
+import io.quiver.datanode.raft.AdmissionSettings;
 import io.quiver.datanode.raft.RaftSettings;
 import io.quiver.datanode.store.NodeStore;
 import java.nio.file.Path;
@@ -17,10 +18,11 @@ import java.util.Objects;
  * {@code /readyz} (0: an ephemeral port). {@code raftPort} is the node's Raft server (0: a free
  * port chosen at first start and kept with the data, so a restart on the same directory comes
  * back at the same address); {@code readdress} lets a node whose Raft address changed start.
+ * {@code admission} bounds a shard's backlog before its leader refuses writes.
  */
 public record DataNodeConfig(
     NodeId nodeId, String host, int port, ZkSettings zookeeper, Path dataDir, int capacity, String zone, int httpPort,
-    int raftPort, boolean readdress, RaftSettings raft, NodeStore.Settings store) {
+    int raftPort, boolean readdress, RaftSettings raft, NodeStore.Settings store, AdmissionSettings admission) {
   public static final String NODE_ID = "data-node.node-id";
   public static final String HOST = "data-node.host";
   public static final String PORT = "data-node.port";
@@ -49,6 +51,7 @@ public record DataNodeConfig(
     Objects.requireNonNull(dataDir, DATA_DIR);
     Objects.requireNonNull(raft, "data-node.raft");
     Objects.requireNonNull(store, "data-node.store");
+    Objects.requireNonNull(admission, "data-node.admission");
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException(HOST + " must not be empty");
     }
@@ -69,7 +72,7 @@ public record DataNodeConfig(
    */
   public DataNodeConfig(NodeId nodeId, String host, int port, ZkSettings zookeeper, Path dataDir, int capacity, String zone) {
     this(nodeId, host, port, zookeeper, dataDir, capacity, zone, 0, 0, false, RaftSettings.DEFAULTS,
-        NodeStore.Settings.DEFAULTS);
+        NodeStore.Settings.DEFAULTS, AdmissionSettings.DEFAULTS);
   }
 
   public static DataNodeConfig from(ConfigSource c) {
@@ -88,7 +91,10 @@ public record DataNodeConfig(
         new NodeStore.Settings(
             c.getBytes(STORE_BLOCK_CACHE, NodeStore.Settings.DEFAULT_BLOCK_CACHE_BYTES),
             c.getBytes(STORE_WRITE_BUFFER, NodeStore.Settings.DEFAULT_WRITE_BUFFER_BYTES),
-            c.getDuration(STORE_REQUEST_ID_TTL, NodeStore.Settings.DEFAULT_REQUEST_TTL)));
+            c.getDuration(STORE_REQUEST_ID_TTL, NodeStore.Settings.DEFAULT_REQUEST_TTL)),
+        new AdmissionSettings(
+            c.getLong(AdmissionSettings.KEYS[0], AdmissionSettings.DEFAULT_MAX_APPLY_BACKLOG_ENTRIES),
+            c.getLong(AdmissionSettings.KEYS[1], AdmissionSettings.DEFAULT_MAX_INDEX_BACKLOG_POINTS)));
   }
 
   /** The {@code data-node.raft.*} keys, in the order of {@link RaftSettings#KEYS}. */
@@ -114,7 +120,13 @@ public record DataNodeConfig(
         raft.segmentSizeBytes(), raft.segmentCacheSegments(), raft.pendingWriteBytes(),
         raft.snapshotThresholdEntries(), raft.purgeGapEntries());
     return new DataNodeConfig(nodeId, host, port, zookeeper, dataDir, capacity, zone, httpPort, raftPort, readdress, r,
-        store);
+        store, admission);
+  }
+
+  /** This config with other write admission limits. */
+  public DataNodeConfig withAdmission(AdmissionSettings a) {
+    return new DataNodeConfig(nodeId, host, port, zookeeper, dataDir, capacity, zone, httpPort, raftPort, readdress, raft,
+        store, a);
   }
 
   private static void checkPort(String key, int value) {

@@ -8,6 +8,7 @@ import io.quiver.common.grpc.GrpcServers;
 import io.quiver.common.ops.OpsServer;
 import io.quiver.common.ops.Readiness;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.quiver.datanode.admin.EpochGuard;
 import io.quiver.datanode.admin.ReplicaAdmin;
 import io.quiver.datanode.api.DataNodeService;
@@ -68,8 +69,9 @@ public final class DataNodeServer implements AutoCloseable {
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
     // Saved index segments (graphs included) make a restart load instead of rebuild.
     this.indexes = new ShardIndexes(new IndexFiles(config.dataDir().resolve("index")));
+    PrometheusMeterRegistry meters = OpsServer.newRegistry("data-node", config.nodeId().value());
     this.groups = ShardGroups.start(config.dataDir(), config.nodeId(), raftAddress(config), config.readdress(),
-        config.raft(), config.store(), indexes);
+        config.raft(), config.store(), indexes, config.admission(), meters);
     try {
       this.replicas = new HostedReplicas(config.nodeId(), groups, indexes);
       this.watcher = new ClusterWatcher(zk, config.zookeeper().paths());
@@ -85,11 +87,10 @@ public final class DataNodeServer implements AutoCloseable {
       this.server = GrpcServers.start(config.port(),
           List.of(new DataNodeService(config.nodeId(), replicas, groups, new ReplicaAdmin(config.nodeId(), groups,
               replicas, epochs, ADMIN_TIMEOUT))), executor);
-      var registry = OpsServer.newRegistry("data-node", config.nodeId().value());
       FunctionCounter.builder("quiver_stale_epoch_refusals", epochs, EpochGuard::refused)
           .description("replica admin requests refused because their coordinator epoch was older than the newest seen")
-          .register(registry);
-      this.ops = OpsServer.start(config.httpPort(), registry, this::readiness);
+          .register(meters);
+      this.ops = OpsServer.start(config.httpPort(), meters, this::readiness);
     } catch (RuntimeException e) {
       groups.close();
       indexes.close();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quiver.common.config.ConfigSource;
+import io.quiver.datanode.raft.AdmissionSettings;
 import io.quiver.datanode.raft.RaftSettings;
 import io.quiver.datanode.store.NodeStore;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ class DataNodeConfigTest {
     assertThat(c.raftPort()).isEqualTo(7402);
     assertThat(c.readdress()).isFalse();
     assertThat(c.raft()).isEqualTo(RaftSettings.DEFAULTS);
+    assertThat(c.admission()).isEqualTo(new AdmissionSettings(1_000, 200_000)).isEqualTo(AdmissionSettings.DEFAULTS);
     assertThat(c.store().blockCacheBytes()).isEqualTo(32L << 20);
     assertThat(c.store().writeBufferBytes()).isEqualTo(4L << 20);
     assertThat(c.store().requestTtl()).isEqualTo(Duration.ofMinutes(10));
@@ -48,6 +50,8 @@ class DataNodeConfigTest {
         Map.entry("data-node.store.block-cache", "64m"),
         Map.entry("data-node.store.write-buffer", "8m"),
         Map.entry("data-node.store.request-id-ttl", "5m"),
+        Map.entry("data-node.admission.max-apply-backlog-entries", "300"),
+        Map.entry("data-node.admission.max-index-backlog-points", "50000"),
         Map.entry("zookeeper.connect", "zk:2181"),
         Map.entry("zookeeper.session-timeout", "30s"))));
     assertThat(c.nodeId().value()).isEqualTo("dn-3");
@@ -60,6 +64,7 @@ class DataNodeConfigTest {
     assertThat(c.raftPort()).isEqualTo(9402);
     assertThat(c.readdress()).isTrue();
     assertThat(c.store()).isEqualTo(new NodeStore.Settings(64L << 20, 8L << 20, Duration.ofMinutes(5)));
+    assertThat(c.admission()).isEqualTo(new AdmissionSettings(300, 50_000));
     assertThat(c.zookeeper().connect()).isEqualTo("zk:2181");
     assertThat(c.zookeeper().sessionTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
@@ -83,6 +88,8 @@ class DataNodeConfigTest {
         .hasMessageContaining("data-node.store.block-cache must be >= 1 MiB");
     assertThatThrownBy(() -> DataNodeConfig.from(ConfigSource.of(Map.of("data-node.raft.max-entry-points", "0"))))
         .hasMessageContaining("data-node.raft.max-entry-points must be >= 1 but was 0");
+    assertThatThrownBy(() -> DataNodeConfig.from(ConfigSource.of(Map.of("data-node.admission.max-index-backlog-points", "0"))))
+        .hasMessageContaining("data-node.admission.max-index-backlog-points must be >= 1 but was 0");
     assertThatThrownBy(() -> DataNodeConfig.from(ConfigSource.of(Map.of("data-node.capacity", "0"))))
         .hasMessageContaining("data-node.capacity must be >= 1 but was 0");
     assertThatThrownBy(() -> DataNodeConfig.from(ConfigSource.of(Map.of("data-node.http-port", "65536"))))

@@ -27,4 +27,12 @@ public interface ShardApplyListener {
 
   /** One applied entry's changes, with its log index. Not called for entries that changed nothing. */
   void onApplied(ShardId shard, AppliedChange change);
+
+  /**
+   * Points of the replica that are applied but not yet in a graph (the index's backlog), for
+   * admission; any thread may ask. 0 for listeners that build nothing.
+   */
+  default long indexBacklog(ShardId shard) {
+    return 0;
+  }
 }

@@ -1,5 +1,8 @@
 package io.quiver.datanode.raft;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quiver.common.error.ErrorCode;
 import io.quiver.common.error.QuiverException;
 import io.quiver.common.model.CollectionConfig;
@@ -71,11 +74,16 @@ public final class ShardGroups implements AutoCloseable {
   private final Map<ShardId, CollectionConfig> configs = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final Thread closeWatcher;
+  private final WriteAdmission admission;
 
   private ShardGroups(NodeIdentity identity, Path dataDir, RaftSettings settings, NodeStore.Settings storeSettings,
-      ShardApplyListener listener) throws IOException {
+      ShardApplyListener listener, AdmissionSettings admission, MeterRegistry meters) throws IOException {
     this.identity = identity;
     this.settings = settings;
+    this.admission = new WriteAdmission(admission, listener, meters);
+    Counter installs = Counter.builder("quiver.datanode.snapshot.installs")
+        .description("Shard snapshots installed from a leader on this node (replicas that were new or too far behind)")
+        .register(meters);
     this.self = RaftPeerId.valueOf(identity.peerId());
     this.store = NodeStore.open(dataDir.resolve("store"), storeSettings);
     for (ShardId shard : store.shards()) {
@@ -85,7 +93,7 @@ public final class ShardGroups implements AutoCloseable {
     server = RaftServer.newBuilder()
         .setServerId(self)
         .setProperties(ShardRaftProperties.of(settings, dataDir.resolve("raft").toFile(), port))
-        .setStateMachineRegistry(gid -> new ShardStateMachine(shardOf(gid), store, listener))
+        .setStateMachineRegistry(gid -> new ShardStateMachine(shardOf(gid), store, listener, installs))
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
@@ -99,9 +107,20 @@ public final class ShardGroups implements AutoCloseable {
    */
   public static ShardGroups start(Path dataDir, NodeId nodeId, String raftAddress, boolean readdress,
       RaftSettings settings, NodeStore.Settings storeSettings, ShardApplyListener listener) {
+    return start(dataDir, nodeId, raftAddress, readdress, settings, storeSettings, listener, AdmissionSettings.DEFAULTS,
+        new SimpleMeterRegistry());
+  }
+
+  /**
+   * As above, with the write admission limits and the registry the node's metrics go to
+   * ({@code quiver.datanode.snapshot.installs}, {@code quiver.datanode.writes.refused}).
+   */
+  public static ShardGroups start(Path dataDir, NodeId nodeId, String raftAddress, boolean readdress,
+      RaftSettings settings, NodeStore.Settings storeSettings, ShardApplyListener listener,
+      AdmissionSettings admission, MeterRegistry meters) {
     NodeIdentity identity = NodeIdentity.loadOrFormat(dataDir, nodeId, raftAddress, readdress);
     try {
-      return new ShardGroups(identity, dataDir, settings, storeSettings, listener);
+      return new ShardGroups(identity, dataDir, settings, storeSettings, listener, admission, meters);
     } catch (IOException e) {
       throw new QuiverException(ErrorCode.INTERNAL, "cannot start the raft server of " + nodeId + ": " + e, e);
     }
@@ -200,7 +219,8 @@ public final class ShardGroups implements AutoCloseable {
 
   /**
    * Submits one shard batch as one log entry. See {@link WriteOutcome} for what the outcome
-   * means; the future never fails and completes within about {@code timeout}.
+   * means; the future never fails and completes within about {@code timeout}. A leader whose
+   * backlog is over the admission limits refuses it first ({@link WriteAdmission}).
    */
   public CompletableFuture<WriteOutcome> write(ShardId shard, String requestId, ShardOp op, WriteLevel level,
       Duration timeout) {
@@ -216,6 +236,10 @@ public final class ShardGroups implements AutoCloseable {
     }
     if (!division.getInfo().isLeader()) {
       return done(notLeader(shard, division, null));
+    }
+    WriteOutcome refused = admission.check(shard, division);
+    if (refused != null) {
+      return done(refused);
     }
     RaftClientRequest request = RaftClientRequest.newBuilder()
         .setClientId(clientId).setServerId(self).setGroupId(division.getGroup().getGroupId())

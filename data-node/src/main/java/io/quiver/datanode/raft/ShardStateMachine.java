@@ -1,5 +1,6 @@
 package io.quiver.datanode.raft;
 
+import io.micrometer.core.instrument.Counter;
 import io.quiver.common.error.ErrorCode;
 import io.quiver.common.error.QuiverException;
 import io.quiver.common.shard.ShardId;
@@ -57,6 +58,7 @@ final class ShardStateMachine extends BaseStateMachine {
   private final ShardId shard;
   private final NodeStore nodeStore;
   private final ShardApplyListener listener;
+  private final Counter installCounter;
   private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
   private final AtomicLong readable = new AtomicLong();
   private final AtomicInteger installs = new AtomicInteger();
@@ -65,10 +67,12 @@ final class ShardStateMachine extends BaseStateMachine {
   private final TreeMap<Long, List<CompletableFuture<Long>>> waiters = new TreeMap<>();
   private volatile ShardStore store;
 
-  ShardStateMachine(ShardId shard, NodeStore nodeStore, ShardApplyListener listener) {
+  /** {@code installCounter} counts snapshots installed from a leader, for every replica of the node. */
+  ShardStateMachine(ShardId shard, NodeStore nodeStore, ShardApplyListener listener, Counter installCounter) {
     this.shard = shard;
     this.nodeStore = nodeStore;
     this.listener = listener;
+    this.installCounter = installCounter;
   }
 
   ShardId shard() {
@@ -100,6 +104,7 @@ final class ShardStateMachine extends BaseStateMachine {
     SingleFileSnapshotInfo snapshot = snapshots.loadLatestSnapshot();
     if (loadSnapshotIfAhead(snapshot)) {
       installs.incrementAndGet();
+      installCounter.increment();
       log.info("shard {} installed snapshot at index {}", shard, snapshot.getIndex());
     }
     listener.onReset(shard, store);

@@ -198,6 +198,11 @@ public final class LocalShard implements AutoCloseable {
     return engine.appliedIndex();
   }
 
+  /** Points in sealed segments whose graph is not built yet (the background indexer's backlog). */
+  public long unindexedPoints() {
+    return engine.unindexedPoints();
+  }
+
   public long size() {
     return engine.count(Filter.ALL);
   }

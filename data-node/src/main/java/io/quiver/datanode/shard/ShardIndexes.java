@@ -91,6 +91,14 @@ public final class ShardIndexes implements ShardApplyListener {
     }
   }
 
+  /** Points of the replica's sealed segments still waiting for their graph (0 before it is attached). */
+  @Override
+  public long indexBacklog(ShardId shard) {
+    Slot s = slots.get(shard);
+    LocalShard index = s == null ? null : s.index;
+    return index == null ? 0 : index.unindexedPoints();
+  }
+
   /** Gives the replica its collection's config, loading or building its index if it has none yet. */
   public void attach(ShardId shard, CollectionConfig config, ShardStore store) {
     Slot s = slots.computeIfAbsent(shard, k -> new Slot());

@@ -6,12 +6,16 @@ import static io.quiver.datanode.raft.Shards.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.quiver.common.filter.Filter;
+import io.quiver.common.model.ScoredPoint;
 import io.quiver.common.model.WriteLevel;
 import io.quiver.common.shard.ShardId;
+import io.quiver.datanode.shard.LocalShard;
 import io.quiver.datanode.store.ShardOp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +26,8 @@ class SnapshotInstallTest {
   /** Small segments and a low threshold so snapshots are taken and the log purged within the test. */
   static final RaftSettings SMALL_LOG = new RaftSettings(Duration.ofMillis(2000), Duration.ofMillis(4000),
       Duration.ofSeconds(3), 64 << 10, 1000, 64 << 10, 2, 4 << 20, 20, 8);
+
+  static final String INSTALLS = "quiver.datanode.snapshot.installs";
 
   @TempDir Path root;
   List<TestNode> nodes;
@@ -53,11 +59,16 @@ class SnapshotInstallTest {
     awaitApplied(b, shard, leaderApplied);
 
     assertThat(b.groups.status(shard).orElseThrow().snapshotInstalls()).isGreaterThanOrEqualTo(1);
+    // The installation shows in the node's metrics (what /metrics serves); the leader installed nothing.
+    assertThat(b.meters.get(INSTALLS).counter().count()).isGreaterThanOrEqualTo(1);
+    assertThat(b.meters.scrape()).containsPattern("quiver_datanode_snapshot_installs_total\\{[^}]*\\} [1-9]");
+    assertThat(a.meters.get(INSTALLS).counter().count()).isZero();
     // a learner in the leader's configuration (its own division runs as a follower, see ensureReplica)
     assertThat(a.groups.configuration(shard).listeners()).containsExactly(b.peer());
     assertThat(b.groups.store(shard).digest().sameRows(a.groups.store(shard).digest())).isTrue();
     assertThat(b.groups.store(shard).countLive()).isEqualTo(1499);
     assertThat(b.recorder.resets.get(shard)).isGreaterThan(1L);
+    assertSameSearchResults(shard, a, b);
 
     // promoted to voter, it takes part in later writes
     a.groups.membership().promote(shard, b.peer().peerId(), Duration.ofSeconds(20)).get(30, TimeUnit.SECONDS);
@@ -71,5 +82,30 @@ class SnapshotInstallTest {
     a.groups.membership().transferLeadership(shard, b.peer().peerId(), Duration.ofSeconds(20)).get(30, TimeUnit.SECONDS);
     await().atMost(Shards.WAIT).until(() -> b.groups.status(shard).orElseThrow().role().equals("LEADER"));
     assertThat(last).isNotNull();
+  }
+
+  /**
+   * Each replica's index is rebuilt from its rows after an install (ShardIndexes does that on the
+   * reset): built so from both, they answer the same searches, exact and approximate.
+   */
+  private static void assertSameSearchResults(ShardId shard, TestNode a, TestNode b) {
+    Random r = new Random(42);
+    try (LocalShard fromA = LocalShard.rebuild(shard, Shards.CONFIG, a.groups.store(shard));
+        LocalShard fromB = LocalShard.rebuild(shard, Shards.CONFIG, b.groups.store(shard))) {
+      assertThat(fromB.size()).isEqualTo(fromA.size()).isEqualTo(1499);
+      for (int q = 0; q < 20; q++) {
+        float[] query = new float[Shards.DIM];
+        for (int i = 0; i < query.length; i++) {
+          query[i] = r.nextFloat() * 800;
+        }
+        for (boolean exact : new boolean[] {true, false}) {
+          var want = fromA.search(query, 10, Filter.ALL, 64, exact);
+          assertThat(fromB.search(query, 10, Filter.ALL, 64, exact))
+              .extracting(ScoredPoint::id, ScoredPoint::score)
+              .containsExactlyElementsOf(want.stream().map(h -> org.assertj.core.groups.Tuple.tuple(h.id(), h.score())).toList())
+              .hasSize(10);
+        }
+      }
+    }
   }
 }

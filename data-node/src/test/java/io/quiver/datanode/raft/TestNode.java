@@ -1,5 +1,7 @@
 package io.quiver.datanode.raft;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.quiver.common.ops.OpsServer;
 import io.quiver.common.shard.NodeId;
 import io.quiver.common.shard.ShardId;
 import io.quiver.datanode.store.AppliedChange;
@@ -35,6 +37,8 @@ final class TestNode implements AutoCloseable {
   final int port;
   final RaftSettings settings;
   final Recorder recorder = new Recorder();
+  /** The node's metrics, as its {@code /metrics} endpoint serves them; kept across restarts. */
+  final PrometheusMeterRegistry meters;
   ShardGroups groups;
 
   TestNode(String name, Path root, RaftSettings settings) {
@@ -42,10 +46,12 @@ final class TestNode implements AutoCloseable {
     this.dir = root.resolve(name);
     this.port = freePort();
     this.settings = settings;
+    this.meters = OpsServer.newRegistry("data-node", name);
   }
 
   TestNode start() {
-    groups = ShardGroups.start(dir, id, "127.0.0.1:" + port, false, settings, STORE, recorder);
+    groups = ShardGroups.start(dir, id, "127.0.0.1:" + port, false, settings, STORE, recorder,
+        AdmissionSettings.DEFAULTS, meters);
     return this;
   }
 

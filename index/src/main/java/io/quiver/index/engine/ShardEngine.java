@@ -55,6 +55,9 @@ public final class ShardEngine implements AutoCloseable {
   Segment growing;
   // Written under the write lock; volatile so appliedIndex() needs no lock.
   private volatile long applied;
+  // Points of sealed segments without a graph yet: recounted under the write lock whenever the
+  // sealed list or a graph changes; volatile so unindexedPoints() needs no lock.
+  private volatile long unindexed;
   private final BackgroundIndexer indexer;
 
   /** Where a live point is. */
@@ -275,6 +278,14 @@ public final class ShardEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Points in sealed segments whose graph is not built yet (searched by exact scan meanwhile): the
+   * background indexer's backlog. Read without the lock, so a writer can check it cheaply.
+   */
+  public long unindexedPoints() {
+    return unindexed;
+  }
+
   /** The highest log index applied; every write up to it is visible to searches. */
   public long appliedIndex() {
     return applied;
@@ -363,6 +374,7 @@ public final class ShardEngine implements AutoCloseable {
           indexer.scheduleBuild(s);
         }
       }
+      recountUnindexed();
     } finally {
       lock.writeLock().unlock();
     }
@@ -388,6 +400,7 @@ public final class ShardEngine implements AutoCloseable {
       full.seal();
       sealed.add(full);
       growing = newSegment();
+      recountUnindexed();
       indexer.scheduleBuild(full);
     }
     return growing;
@@ -417,12 +430,24 @@ public final class ShardEngine implements AutoCloseable {
     if (out.liveCount() > 0) {
       sealed.add(out);
     }
+    recountUnindexed();
   }
 
   void publishGraph(Segment s, SegmentGraph g) {
     if (sealed.contains(s)) {
       s.setGraph(g);
+      recountUnindexed();
     }
+  }
+
+  private void recountUnindexed() {
+    long n = 0;
+    for (Segment s : sealed) {
+      if (s.graph() == null) {
+        n += s.size();
+      }
+    }
+    unindexed = n;
   }
 
   private void advance(long logIndex) {

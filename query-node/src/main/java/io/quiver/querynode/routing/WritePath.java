@@ -31,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  * are retried with backoff within the request's deadline, always with the same request id, so a
  * part that did apply is answered from the leader's record and never applied twice.
  *
+ * <p>A leader that refuses with RESOURCE_EXHAUSTED (its backlog is too deep) is retried the same
+ * way, so writers are slowed down rather than failed while it catches up; if it still refuses at
+ * the deadline the part fails with RESOURCE_EXHAUSTED and the leader's reason.
+ *
  * <p>A shard's result is APPLIED, FAILED (refused before it reached the log: nothing changed) or
  * UNKNOWN (submitted, no success seen: it may still apply). The call succeeds only when every
  * shard is APPLIED; otherwise it fails with the worst shard's code and every shard's outcome.
@@ -106,6 +110,7 @@ public final class WritePath {
     boolean submitted = false;
     long backoff = FIRST_BACKOFF_MILLIS;
     String last = "no attempt before the deadline";
+    ErrorCode lastCode = null;
     while (true) {
       NodeId next;
       boolean followsHint = false;
@@ -133,6 +138,7 @@ public final class WritePath {
         next = after(voters, node);
       }
       last = node + ": " + error;
+      lastCode = code;
       if (!RETRY.contains(code)) {
         return submitted ? unknown(route, shard, last) : failed(route, shard, code, last);
       }
@@ -146,6 +152,11 @@ public final class WritePath {
       } else if (deadline.isExpired()) {
         break;
       }
+    }
+    if (!submitted && lastCode == ErrorCode.RESOURCE_EXHAUSTED) {
+      // The leader answered, and refused every try: it is overloaded, not unreachable.
+      return failed(route, shard, ErrorCode.RESOURCE_EXHAUSTED, route.describe(shard)
+          + ": the leader still refused at the deadline, nothing was written (last: " + last + ")");
     }
     String why = route.describe(shard) + ": no leader with a reachable majority answered within the deadline (last: "
         + last + ")";

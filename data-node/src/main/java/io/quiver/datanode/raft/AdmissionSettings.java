@@ -1,0 +1,39 @@
+package io.quiver.datanode.raft;
+
+/**
+ * How deep a shard's backlog may grow before its leader refuses new writes with
+ * {@code RESOURCE_EXHAUSTED} (see {@link WriteAdmission}). Keys (under {@code data-node.admission.})
+ * are listed in {@link #KEYS}.
+ *
+ * @param maxApplyBacklogEntries log entries the leader holds but has not applied yet (appended or
+ *     committed); beyond it new writes would only queue behind them
+ * @param maxIndexBacklogPoints points in sealed segments still waiting for their HNSW graph;
+ *     searches scan them exactly until then, so a deep backlog makes every search slow
+ */
+public record AdmissionSettings(long maxApplyBacklogEntries, long maxIndexBacklogPoints) {
+  /** About a second or two of applies on two cores with 100-point batches. */
+  public static final long DEFAULT_MAX_APPLY_BACKLOG_ENTRIES = 1_000;
+  /**
+   * Ten sealed segments of the engine's default 20,000 points: at 128 dimensions an exact scan of
+   * them reads about 100 MB per search, and the indexer needs about 40 s of a core to catch up.
+   */
+  public static final long DEFAULT_MAX_INDEX_BACKLOG_POINTS = 200_000;
+
+  /** Config keys, in component order. */
+  public static final String[] KEYS = {
+    "data-node.admission.max-apply-backlog-entries",
+    "data-node.admission.max-index-backlog-points",
+  };
+
+  public static final AdmissionSettings DEFAULTS =
+      new AdmissionSettings(DEFAULT_MAX_APPLY_BACKLOG_ENTRIES, DEFAULT_MAX_INDEX_BACKLOG_POINTS);
+
+  public AdmissionSettings {
+    if (maxApplyBacklogEntries < 1) {
+      throw new IllegalArgumentException(KEYS[0] + " must be >= 1 but was " + maxApplyBacklogEntries);
+    }
+    if (maxIndexBacklogPoints < 1) {
+      throw new IllegalArgumentException(KEYS[1] + " must be >= 1 but was " + maxIndexBacklogPoints);
+    }
+  }
+}

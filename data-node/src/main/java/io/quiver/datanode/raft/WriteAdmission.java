@@ -1,0 +1,58 @@
+package io.quiver.datanode.raft;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quiver.common.error.ErrorCode;
+import io.quiver.common.shard.ShardId;
+import org.apache.ratis.server.RaftServer;
+
+/**
+ * Refuses a write at a shard's leader, before it is submitted to Raft, while the shard's backlog
+ * is too deep: entries the leader has not applied yet, or points the index has not built a graph
+ * for (ARCHITECTURE.md, "Writes": such a write is {@code FAILED} with {@code RESOURCE_EXHAUSTED}
+ * and nothing changed). Accepting it would only lengthen the queue, slow every search of the
+ * shard and grow the heap; refusing it pushes back on the writers until the node catches up.
+ * Only the leader's own backlog is checked: a follower's is not known to it cheaply.
+ *
+ * <p>Thread-safe: reads volatile counters of the state machine and the index.
+ */
+final class WriteAdmission {
+  private final AdmissionSettings settings;
+  private final ShardApplyListener index;
+  private final Counter applyRefusals;
+  private final Counter indexRefusals;
+
+  WriteAdmission(AdmissionSettings settings, ShardApplyListener index, MeterRegistry meters) {
+    this.settings = settings;
+    this.index = index;
+    this.applyRefusals = refusals(meters, "apply-backlog");
+    this.indexRefusals = refusals(meters, "index-backlog");
+  }
+
+  private static Counter refusals(MeterRegistry meters, String reason) {
+    return Counter.builder("quiver.datanode.writes.refused")
+        .description("Shard writes refused with RESOURCE_EXHAUSTED before submission, by backlog")
+        .tag("reason", reason)
+        .register(meters);
+  }
+
+  /** A FAILED outcome when the shard's backlog is over a limit, else null. */
+  WriteOutcome check(ShardId shard, RaftServer.Division leader) {
+    ShardStateMachine sm = (ShardStateMachine) leader.getStateMachine();
+    long unapplied = leader.getRaftLog().getNextIndex() - 1 - sm.readableIndex();
+    if (unapplied > settings.maxApplyBacklogEntries()) {
+      applyRefusals.increment();
+      return WriteOutcome.failed(ErrorCode.RESOURCE_EXHAUSTED, "shard " + shard + " is overloaded: " + unapplied
+          + " log entries wait to be applied, above data-node.admission.max-apply-backlog-entries="
+          + settings.maxApplyBacklogEntries() + "; nothing was written, retry later", null);
+    }
+    long unindexed = index.indexBacklog(shard);
+    if (unindexed > settings.maxIndexBacklogPoints()) {
+      indexRefusals.increment();
+      return WriteOutcome.failed(ErrorCode.RESOURCE_EXHAUSTED, "shard " + shard + " is overloaded: " + unindexed
+          + " points wait for their index (HNSW graph), above data-node.admission.max-index-backlog-points="
+          + settings.maxIndexBacklogPoints() + "; nothing was written, retry later", null);
+    }
+    return null;
+  }
+}
