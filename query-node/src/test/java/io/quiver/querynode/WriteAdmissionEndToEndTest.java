@@ -40,6 +40,25 @@ class WriteAdmissionEndToEndTest {
 
   @TempDir Path dir;
 
+  /**
+   * Upserts, retrying other failures with the same request id as the SDK does (a slow write on
+   * loaded cores may outlast the deadline; a retry of one that applied is answered from the
+   * leader's record, even while it refuses new writes). Returns the RESOURCE_EXHAUSTED refusal, or
+   * null once applied.
+   */
+  private static StatusRuntimeException upsert(PointsGrpc.PointsBlockingStub points, UpsertRequest req) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        points.upsert(req);
+        return null;
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED || attempt == 10) {
+          return e;
+        }
+      }
+    }
+  }
+
   /** The first write waits out the group's first election, which may take longer than one deadline. */
   private static void awaitFirstWrite(PointsGrpc.PointsBlockingStub points) throws InterruptedException {
     long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -94,11 +113,9 @@ class WriteAdmissionEndToEndTest {
               }
               up.addPoints(QueryNodeEndToEndTest.point(b * BATCH + i, v, 0));
             }
-            try {
-              points.upsert(up.build());
+            refused = upsert(points, up.build());
+            if (refused == null) {
               stored += BATCH;
-            } catch (StatusRuntimeException e) {
-              refused = e;
             }
           }
           assertThat(refused).as("an upsert refused within 100,000 points").isNotNull();

@@ -237,7 +237,7 @@ public final class ShardGroups implements AutoCloseable {
     if (!division.getInfo().isLeader()) {
       return done(notLeader(shard, division, null));
     }
-    WriteOutcome refused = admission.check(shard, division);
+    WriteOutcome refused = admission.check(shard, division, requestId);
     if (refused != null) {
       return done(refused);
     }

@@ -36,22 +36,36 @@ final class WriteAdmission {
         .register(meters);
   }
 
-  /** A FAILED outcome when the shard's backlog is over a limit, else null. */
-  WriteOutcome check(ShardId shard, RaftServer.Division leader) {
+  /**
+   * A FAILED outcome when the shard's backlog is over a limit, else null. A retry of a request
+   * that was applied already passes: the state machine answers it from its record without
+   * applying it again, and refusing it would wrongly say that nothing was written.
+   */
+  WriteOutcome check(ShardId shard, RaftServer.Division leader, String requestId) {
     ShardStateMachine sm = (ShardStateMachine) leader.getStateMachine();
+    Refusal refusal = overLimit(shard, leader, sm);
+    if (refusal == null || sm.store().request(requestId).isPresent()) {
+      return null;
+    }
+    refusal.counter().increment();
+    return WriteOutcome.failed(ErrorCode.RESOURCE_EXHAUSTED, refusal.message(), null);
+  }
+
+  /** Why a write is refused, and the counter of that reason. */
+  private record Refusal(Counter counter, String message) {}
+
+  private Refusal overLimit(ShardId shard, RaftServer.Division leader, ShardStateMachine sm) {
     long unapplied = leader.getRaftLog().getNextIndex() - 1 - sm.readableIndex();
     if (unapplied > settings.maxApplyBacklogEntries()) {
-      applyRefusals.increment();
-      return WriteOutcome.failed(ErrorCode.RESOURCE_EXHAUSTED, "shard " + shard + " is overloaded: " + unapplied
+      return new Refusal(applyRefusals, "shard " + shard + " is overloaded: " + unapplied
           + " log entries wait to be applied, above data-node.admission.max-apply-backlog-entries="
-          + settings.maxApplyBacklogEntries() + "; nothing was written, retry later", null);
+          + settings.maxApplyBacklogEntries() + "; nothing was written, retry later");
     }
     long unindexed = index.indexBacklog(shard);
     if (unindexed > settings.maxIndexBacklogPoints()) {
-      indexRefusals.increment();
-      return WriteOutcome.failed(ErrorCode.RESOURCE_EXHAUSTED, "shard " + shard + " is overloaded: " + unindexed
+      return new Refusal(indexRefusals, "shard " + shard + " is overloaded: " + unindexed
           + " points wait for their index (HNSW graph), above data-node.admission.max-index-backlog-points="
-          + settings.maxIndexBacklogPoints() + "; nothing was written, retry later", null);
+          + settings.maxIndexBacklogPoints() + "; nothing was written, retry later");
     }
     return null;
   }

@@ -54,11 +54,13 @@ class WriteAdmissionTest {
       WriteOutcome refused = null;
       ShardOp.Upsert refusedOp = null;
       long appliedBefore = -1;
+      ShardOp.Upsert first = null;
       for (int i = 0; i < 250 && refused == null; i++) {
         ShardOp.Upsert op = batch(r, accepted);
         appliedBefore = g.status(shard).orElseThrow().appliedIndex();
         WriteOutcome o = write(g, shard, "w" + i, op);
         if (o.status() == WriteOutcome.Status.APPLIED) {
+          first = first == null ? op : first;
           accepted += BATCH;
         } else {
           refused = o;
@@ -77,6 +79,12 @@ class WriteAdmissionTest {
       assertThat(g.store(shard).get(refusedOp.points().get(0).id())).isEmpty();
       assertThat(meters.get("quiver.datanode.writes.refused").tag("reason", "index-backlog").counter().count())
           .isGreaterThanOrEqualTo(1);
+
+      // A retry of a request that did apply is answered from the record, not refused.
+      WriteOutcome repeat = write(g, shard, "w0", first);
+      assertThat(repeat.status()).isEqualTo(WriteOutcome.Status.APPLIED);
+      assertThat(repeat.duplicate()).isTrue();
+      assertThat(g.store(shard).countLive()).isEqualTo(accepted);
 
       // Once the graphs are built, the same request is accepted.
       indexes.find(shard).orElseThrow().awaitIndexed();
