@@ -4,7 +4,6 @@ import io.quiver.coordinator.election.Fence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * Test-only pauses inside a move, for the fencing test in {@code integration-tests/}. Off unless
  * the JVM runs with {@code -Dquiver.test-holds=<dir>}; never set in production. Then the first
  * move to reach step {@code S} while {@code <dir>/hold-S} exists renames that file to
- * {@code held-S} (so exactly one move holds per file) and waits, its fence and its request already
+ * {@code held-S} (exactly one move per file, under a lock) and waits, its fence and its request already
  * decided, until {@code <dir>/release} exists. That is where a coordinator stopped by the
  * operating system or a long GC pause sits: past its own leadership check, before its write.
  *
@@ -37,17 +36,30 @@ final class TestHolds {
     return Path.of(d);
   }
 
+  /**
+   * Renames {@code hold-<step>} to {@code held-<step>} if it exists. Under the class's lock: two
+   * moves racing for one file must not both take it (a rename alone let two through).
+   */
+  private static synchronized boolean take(String step) {
+    Path armed = DIR.resolve("hold-" + step);
+    if (!Files.exists(armed)) {
+      return false;
+    }
+    try {
+      Files.move(armed, DIR.resolve("held-" + step));
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot take the test hold " + step + " in " + DIR, e);
+    }
+  }
+
   /** Waits here if step {@code step} is armed; {@code what} names the move in the log. */
   static void before(String step, String what, Fence fence) throws InterruptedException {
     if (DIR == null) {
       return;
     }
-    try {
-      Files.move(DIR.resolve("hold-" + step), DIR.resolve("held-" + step));
-    } catch (NoSuchFileException e) {
-      return; // not armed, or another move took it
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot take the test hold " + step + " in " + DIR, e);
+    if (!take(step)) {
+      return;
     }
     Path release = DIR.resolve("release");
     log.warn("TEST HOLD: move {} waits before its {} step (epoch {}) until {} exists", what, step, fence.epoch(), release);
