@@ -51,6 +51,8 @@ public final class MembershipController implements AutoCloseable {
   private static final long POINT_OVERHEAD_BYTES = 64;
   /** A plan znode's content: {@code moves=<n>}, the plan's size when it was opened. */
   private static final String MOVES = "moves=";
+  /** How many ticks apart the data nodes are asked for replicas nothing names any more. */
+  private static final int STRAY_CHECK_TICKS = 5;
 
   private final CuratorFramework zk;
   private final ZkPaths paths;
@@ -74,6 +76,8 @@ public final class MembershipController implements AutoCloseable {
   // The epoch whose takeover reconciliation has started, and its shards not reconciled yet; loop thread only.
   private long reconcilingEpoch;
   private Set<ShardId> unreconciled = Set.of();
+  // Ticks since start, for the stray check every STRAY_CHECK_TICKS; loop thread only.
+  private long ticks;
 
   public MembershipController(CuratorFramework zk, ZkPaths paths, Leadership leadership, Catalog catalog,
       ShardMover mover, ReplicaStatusProbe probe, MembershipSettings settings, Clock clock) {
@@ -210,6 +214,9 @@ public final class MembershipController implements AutoCloseable {
         log.info("epoch {}: {} of {} shard(s) reconciled with their Raft groups{}", fence.epoch(),
             before - unreconciled.size(), before, unreconciled.isEmpty() ? "" : "; the rest wait for a leader");
         all = catalog.all();
+      }
+      if (unreconciled.isEmpty() && ++ticks % STRAY_CHECK_TICKS == 0) {
+        reconciler.collectStrays(fence, all, view.live()); // no move runs now: moves finish within a tick
       }
       List<String> openPlans = openPlans();
       List<Move> plan = Planner.plan(all, ring(view, draining()));

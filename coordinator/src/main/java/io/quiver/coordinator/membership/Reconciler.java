@@ -13,6 +13,7 @@ import io.quiver.coordinator.election.Fence;
 import io.quiver.proto.v1.internal.DropLocalReplica;
 import io.quiver.proto.v1.internal.ReplicaStatus;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,19 +71,14 @@ final class Reconciler {
       CollectionPlacement p = c.placement();
       List<ShardPlacement> agreed = new ArrayList<>(p.shards());
       Set<ShardId> done = new HashSet<>();
+      Map<ShardId, ReplicaAdminClient.GroupView> views = new HashMap<>();
       for (ShardPlacement s : p.shards()) {
         ShardId id = new ShardId(c.entry().uuid(), s.shard());
         if (!todo.contains(id)) {
           continue;
         }
-        Set<NodeId> holders = new LinkedHashSet<>(s.voters());
-        holders.addAll(s.learners());
-        hosted.forEach((n, replicas) -> {
-          if (replicas.containsKey(id)) {
-            holders.add(n);
-          }
-        });
-        Optional<ReplicaAdminClient.GroupView> group = admin.view(id, holders, live, fence, "reconcile " + id);
+        Optional<ReplicaAdminClient.GroupView> group = admin.view(id, holders(s, id, hosted), live, fence,
+            "reconcile " + id);
         if (group.isEmpty()) {
           again.add(id);
           continue;
@@ -95,6 +91,7 @@ final class Reconciler {
           agreed.set(s.shard(), truth);
         }
         done.add(id);
+        views.put(id, group.get());
       }
       if (!agreed.equals(p.shards())) {
         try {
@@ -111,7 +108,7 @@ final class Reconciler {
         }
       }
       for (ShardId id : done) {
-        if (!deleteStrays(fence, c.entry().name(), id, agreed.get(id.shard()), hosted, live)) {
+        if (!deleteStrays(fence, c.entry().name(), id, agreed.get(id.shard()), views.get(id), hosted, live)) {
           again.add(id);
         }
       }
@@ -130,13 +127,51 @@ final class Reconciler {
     return out.voters().equals(s.voters()) && out.learners().equals(s.learners()) ? s : out;
   }
 
-  /** Deletes the replicas of {@code id} on nodes the placement no longer names; false if one failed. */
+  /**
+   * Between takeovers: deletes replicas that data nodes hold though neither the placement nor the
+   * group names their node any more — a move whose last step failed because the old node was down,
+   * or the superseded replica of a node that came back after it was replaced. Only shards the
+   * caller is not moving may be given.
+   *
+   * @throws QuiverException STALE_EPOCH when this coordinator was deposed meanwhile
+   */
+  void collectStrays(Fence fence, List<Catalog.Collection> all, Map<NodeId, NodeLease> live) {
+    Map<NodeId, Map<ShardId, ReplicaStatus>> hosted = probe.probe(live.values());
+    for (Catalog.Collection c : all) {
+      for (ShardPlacement s : c.placement().shards()) {
+        ShardId id = new ShardId(c.entry().uuid(), s.shard());
+        boolean stray = hosted.entrySet().stream().anyMatch(e -> e.getValue().containsKey(id) && !s.hosts(e.getKey()));
+        if (stray) {
+          admin.view(id, holders(s, id, hosted), live, fence, "collect " + id)
+              .ifPresent(group -> deleteStrays(fence, c.entry().name(), id, s, group, hosted, live));
+        }
+      }
+    }
+  }
+
+  /** The nodes that may know the group: the placement's and those that host a replica of it. */
+  private static Set<NodeId> holders(ShardPlacement s, ShardId id, Map<NodeId, Map<ShardId, ReplicaStatus>> hosted) {
+    Set<NodeId> holders = new LinkedHashSet<>(s.voters());
+    holders.addAll(s.learners());
+    hosted.forEach((n, replicas) -> {
+      if (replicas.containsKey(id)) {
+        holders.add(n);
+      }
+    });
+    return holders;
+  }
+
+  /**
+   * Deletes the replicas of {@code id} on nodes that neither the placement nor the group names;
+   * false if one failed.
+   */
   private boolean deleteStrays(Fence fence, String collection, ShardId id, ShardPlacement placement,
-      Map<NodeId, Map<ShardId, ReplicaStatus>> hosted, Map<NodeId, NodeLease> live) {
+      ReplicaAdminClient.GroupView group, Map<NodeId, Map<ShardId, ReplicaStatus>> hosted,
+      Map<NodeId, NodeLease> live) {
     boolean ok = true;
     for (Map.Entry<NodeId, Map<ShardId, ReplicaStatus>> e : hosted.entrySet()) {
       NodeId n = e.getKey();
-      if (!e.getValue().containsKey(id) || placement.hosts(n)) {
+      if (!e.getValue().containsKey(id) || placement.hosts(n) || group.member(n)) {
         continue;
       }
       try {

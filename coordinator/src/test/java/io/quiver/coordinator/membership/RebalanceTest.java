@@ -8,6 +8,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.quiver.common.cluster.ZkSettings;
 import io.quiver.common.shard.NodeId;
+import io.quiver.common.cluster.ClusterJson;
+import io.quiver.common.shard.CollectionPlacement;
+import io.quiver.common.shard.ShardPlacement;
+import io.quiver.proto.v1.internal.RemoveReplica;
+import org.apache.zookeeper.data.Stat;
 import io.quiver.coordinator.CoordinatorConfig;
 import io.quiver.coordinator.CoordinatorServer;
 import io.quiver.datanode.DataNodeConfig;
@@ -216,6 +221,44 @@ class RebalanceTest {
     assertEveryShardHasAllPoints(collections, written, 3);
     assertThat(placement(collections)).isEqualTo(before);
     assertThat(admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getMovesDone()).isZero();
+  }
+
+  @Test
+  void aReplicaThatAMoveLeftBehindIsCollected() throws Exception {
+    CoordinatorServer c = cluster(List.of("dn1", "dn2", "dn3", "dn4"), 3,
+        MembershipSettings.DEFAULTS.withTick(Duration.ofMillis(500)));
+    var admin = AdminGrpc.newBlockingStub(channel(c.port()));
+    var collections = CollectionsGrpc.newBlockingStub(channel(c.port()));
+    int written = writeToEveryShard(collections, 0);
+    long epoch = admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getCoordinatorEpoch();
+    DescribeCollectionResponse d = describe(collections);
+    String leader = d.getShards(0).getReplicasList().stream().filter(r -> r.getRole() == ReplicaRole.LEADER)
+        .findFirst().orElseThrow().getNodeId();
+    String left = d.getShards(0).getReplicasList().stream().map(ReplicaInfo::getNodeId).filter(n -> !n.equals(leader))
+        .findFirst().orElseThrow();
+    ShardRef ref = ShardRef.newBuilder().setCollectionUuid(d.getCollection().getUuid()).setShard(0).build();
+    // Where a move stands when its old node was down at its last step (docs/reliability.md, churn):
+    // the group has dropped the peer and the placement no longer names it, but the replica is still there.
+    DataNodeGrpc.newBlockingStub(channel(nodes.get(leader).port())).replicaAdmin(ReplicaAdminRequest.newBuilder()
+        .setCoordinatorEpoch(epoch).setShard(ref).setRemove(RemoveReplica.newBuilder().setNodeId(left)).build());
+    ZkPaths paths = new ZkPaths(settings.root());
+    try (CuratorFramework client = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+      client.start();
+      Stat stat = new Stat();
+      CollectionPlacement p = ClusterJson.placement(client.getData().storingStatIn(stat).forPath(paths.placement("docs")), 0);
+      List<ShardPlacement> shards = new ArrayList<>(p.shards());
+      ShardPlacement s0 = shards.get(0);
+      shards.set(0, new ShardPlacement(0, s0.voters().stream().filter(n -> !n.value().equals(left)).toList(), s0.learners()));
+      client.setData().withVersion(stat.getVersion()).forPath(paths.placement("docs"),
+          ClusterJson.placement(new CollectionPlacement(shards, p.version())));
+    }
+    await().atMost(LONG).untilAsserted(() -> assertThat(DataNodeGrpc.newBlockingStub(channel(nodes.get(left).port()))
+        .nodeStatus(NodeStatusRequest.getDefaultInstance()).getReplicasList())
+        .noneMatch(r -> r.getShard().getShard() == 0));
+    assertThat(describe(collections).getShards(0).getReplicasList()).hasSize(2).allSatisfy(r -> {
+      assertThat(r.getNodeId()).isNotEqualTo(left);
+      assertThat(r.getPoints()).isEqualTo(written);
+    });
   }
 
   /** Each shard's replica nodes, sorted. */
