@@ -31,32 +31,32 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The nemesis run of the proof-under-faults issue: a 3-member ZooKeeper ensemble, two
- * coordinators, three data nodes and two query nodes, all separate processes; clients write and
- * read through both query nodes while a {@link Nemesis} SIGKILLs and restarts data nodes,
- * coordinators and ZooKeeper members, SIGSTOPs shard leaders past the election timeout and
- * partitions the network (one link, or one data node cut off from every other process). Two lanes
- * of faults, one at a time in each: data nodes in one, ZooKeeper members and coordinators in the
- * other, so a majority of every Raft group and of the ensemble always survives. Afterwards the
- * history is checked and every shard must be back at RF=3 with equal digests at equal applied
- * index; the run must have had at least one kill, one pause and one partition.
+ * coordinators, three data nodes (and a spare that joins during the run) and two query nodes, all
+ * separate processes; clients write and read through both query nodes while a {@link Nemesis}
+ * SIGKILLs and restarts data nodes, coordinators and ZooKeeper members, SIGSTOPs shard leaders past
+ * the election timeout, partitions the network (one link, or one data node cut off from every other
+ * process) and churns the membership (the spare joins with a rebalance at 20 % of the run, one of
+ * the first three data nodes is drained at 55 %). Two lanes of faults, one at a time in each: data
+ * nodes in one, ZooKeeper members, coordinators and the churn in the other, so a majority of every
+ * Raft group and of the ensemble always survives. Afterwards the history is checked and every shard
+ * must be back at RF=3 with equal digests at equal applied index (so every move has finished and
+ * the drained node holds nothing); the run must have had a kill, a pause, a partition, a rebalance
+ * and a drain.
  *
  * <p>Partitions need each data node in a network namespace of its own, so root and iproute2: where
  * namespaces cannot be made the run goes on without partitions and its verdict says why
- * ({@code -Dquiver.nemesis.partitions=false} leaves them out on purpose). Membership churn is
- * opt-in, {@code -Dquiver.nemesis.churn=true}: a spare data node joins with a rebalance at 20 % of
- * the run and a data node is drained at 55 %. It is off by default because it fails the end check
- * today: a move whose old node is down or cut off at its last step leaves that node's replica
- * behind for good (ShardMover logs "it is collected later", and nothing collects it), so the
- * drained node keeps its replicas (docs/reliability.md, "Not covered yet").
+ * ({@code -Dquiver.nemesis.partitions=false} leaves them out on purpose,
+ * {@code -Dquiver.nemesis.churn=false} the churn and the spare).
  *
  * <p>Knobs (system properties): {@code quiver.nemesis.seed}, {@code quiver.nemesis.seconds}
  * (default 240), {@code quiver.nemesis.min-events} etc. The soak form is the same test with
  * {@code -Dquiver.nemesis.seconds=3600}. History and verdict: {@code target/fault-runs/nemesis-<seed>/}.
  *
- * <p>Seed 7 on two cores shared with other engineers' cluster tests (load average 36 at the end):
- * 258 s of faults, 54 events (kill-zookeeper 21, kill-coordinator 15, kill-data-node 7,
- * pause-data-node 7, partition-minority 2, partition-link 2), 27 shard leader changes, 6,650
- * acknowledged ops, 20 UNKNOWN writes, VALID, every shard at RF=3 with equal digests; test 327 s.
+ * <p>Seed 10 on two cores shared with other engineers' cluster tests (load average 24 over 15 min):
+ * 240 s of faults, 62 events (kill-zookeeper 22, kill-coordinator 15, kill-data-node 9,
+ * pause-data-node 6, partition-minority 5, partition-link 3, rebalance 1 with 3 moves, drain 1
+ * with 2 moves), 30 shard leader changes, 6,738 acknowledged ops, 28 UNKNOWN writes, VALID, every
+ * shard at RF=3 with equal digests, the drained node empty; test 286 s.
  */
 class NemesisTest {
   static final int DIM = 4;
@@ -151,7 +151,7 @@ class NemesisTest {
     Random rnd = new Random(seed);
     Path dir = Path.of("target", "fault-runs", "nemesis-" + seed + (fault == null ? "" : "-" + fault)).toAbsolutePath();
     ProcessCluster.Spec spec = ProcessCluster.Spec.of(3, 2, 3, 2)
-        .withSpareDataNodes(Boolean.getBoolean("quiver.nemesis.churn") ? 1 : 0)
+        .withSpareDataNodes("false".equals(System.getProperty("quiver.nemesis.churn")) ? 0 : 1)
         .withNetworkNamespaces(!"false".equals(System.getProperty("quiver.nemesis.partitions")));
     if (fault != null) {
       spec = spec.withFaults(Map.of(1, fault, 2, fault, 3, fault, 4, fault));
@@ -223,7 +223,7 @@ class NemesisTest {
           cluster.restart(j);
         }
       }
-      List<String> problems = cluster.awaitConverged(rf, shards, Duration.ofSeconds(180));
+      List<String> problems = awaitSettled(cluster, nemesis, rf, shards, Duration.ofSeconds(180));
       w.finalRead(h);
       Checker.Result result = new Checker(w::shardOf).check(h.ops());
       long ok = h.ops().stream().filter(o -> o.outcome() == Op.Outcome.OK).count();
@@ -248,10 +248,38 @@ class NemesisTest {
     }
   }
 
+  /**
+   * Waits until every shard is back at its replication factor with equal digests and the drained
+   * node, if any, holds no replica (its drain has finished); returns what is still wrong at the end.
+   */
+  static List<String> awaitSettled(ProcessCluster cluster, Nemesis nemesis, Map<String, Integer> rf,
+      Map<String, Integer> shards, Duration timeout) throws InterruptedException {
+    long giveUp = System.nanoTime() + timeout.toNanos();
+    List<String> problems;
+    do {
+      problems = new ArrayList<>(cluster.replicaProblems(rf, shards));
+      int drained = nemesis.drained();
+      if (drained != 0) {
+        var held = cluster.status(drained, false);
+        if (held.isEmpty()) {
+          problems.add("drained dn" + drained + " does not answer");
+        } else if (!held.get().isEmpty()) {
+          problems.add("drained dn" + drained + " still holds shards "
+              + held.get().stream().map(ProcessCluster.Replica::shard).toList() + ": its drain has not finished");
+        }
+      }
+      if (problems.isEmpty()) {
+        return problems;
+      }
+      Thread.sleep(500);
+    } while (System.nanoTime() < giveUp);
+    return problems;
+  }
+
   /** The churn events, and what the drained node holds at the end (nothing, once its moves are done). */
   static String churn(ProcessCluster cluster, Nemesis nemesis, List<String> events) {
     if (cluster.spec().spareDataNodes() == 0) {
-      return "off (-Dquiver.nemesis.churn=true turns it on)";
+      return "off (-Dquiver.nemesis.churn=false)";
     }
     List<String> steps = events.stream().filter(e -> kind(e).equals("rebalance") || kind(e).equals("drain")).toList();
     if (nemesis.drained() == 0) {
