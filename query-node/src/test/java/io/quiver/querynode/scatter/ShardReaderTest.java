@@ -113,15 +113,17 @@ class ShardReaderTest {
   void aStalledReplicaIsHedgedToAnother() {
     Route route = route("stall", "fast");
     ShardReader reader = reader();
-    // Rotation starts at either replica; whichever goes first, the fast one answers.
+    // Rotation starts at either replica; whichever goes first, the fast one answers. A round that
+    // starts at the stalled one (the first, and every other) can only be answered by a hedge; a
+    // round that starts at the fast one may hedge too on a loaded machine, but the fast one wins.
+    int answeredByHedge = 0;
     for (int i = 0; i < 4; i++) {
       ShardAnswer<ShardCountResponse> a = count(reader, route);
       assertThat(a.value().getCount()).isEqualTo(7);
       assertThat(a.node()).isEqualTo(new NodeId("n1"));
-      if (a.attempts() == 2) {
-        assertThat(a.hedged()).isTrue();
-      }
+      answeredByHedge += a.hedged() ? 1 : 0;
     }
+    assertThat(answeredByHedge).isGreaterThanOrEqualTo(1);
   }
 
   @Test
