@@ -76,6 +76,38 @@ class ShardStoreTest {
     }
   }
 
+  /**
+   * The anomaly of the seed-101 soak (docs/reliability.md): the workload sent acknowledged upserts
+   * from the run's first minute again all hour under their request ids. Within the request-id TTL
+   * the replay is a no-op; after it, the id is new again, so the replay is a write like any other
+   * and every replica puts the old values back (a "stale read") and re-creates points deleted since
+   * (a "resurrected delete"), with equal digests. Replays must stay inside the TTL.
+   */
+  @Test
+  void aRequestReplayedAfterTheRequestIdTtlIsANewWriteAndPutsItsOldValuesBack() {
+    long ttl = NodeStore.Settings.DEFAULT_REQUEST_TTL.toMillis();
+    long t0 = 1_000_000;
+    try (NodeStore node = NodeStore.open(dir, NodeStore.Settings.DEFAULTS)) {
+      ShardStore s = node.openShard(SHARD);
+      ShardOp first = upsert(point(1, 1, Map.of("v", 1L)), point(2, 1, Map.of("v", 1L)));
+      s.apply(1, 1, t0, "first", H1, first);
+      s.apply(1, 2, t0 + 60_000, "newer", H2, upsert(point(1, 2, Map.of("v", 2L))));
+      s.apply(1, 3, t0 + 61_000, "gone", H2, new ShardOp.Delete(List.of(PointId.of(2))));
+
+      var inside = s.apply(1, 4, t0 + ttl / 2, "first", H1, first);
+      assertThat(inside.orElseThrow().result().duplicate()).isTrue();
+      assertThat(inside.get().change().isEmpty()).isTrue();
+      assertThat(s.get(PointId.of(1)).orElseThrow().point().payload()).containsEntry("v", 2L);
+      assertThat(s.get(PointId.of(2))).isEmpty();
+
+      var late = s.apply(1, 5, t0 + ttl + 1_000, "first", H1, first);
+      assertThat(late.orElseThrow().result().duplicate()).isFalse();
+      assertThat(s.get(PointId.of(1)).orElseThrow().point().payload()).containsEntry("v", 1L);
+      assertThat(s.get(PointId.of(1)).orElseThrow().logIndex()).isEqualTo(5);
+      assertThat(s.get(PointId.of(2))).isPresent();
+    }
+  }
+
   @Test
   void requestIdsExpireByTheLeaderClockInTheEntries() {
     var settings = new NodeStore.Settings(1 << 20, 1 << 20, Duration.ofSeconds(10));

@@ -50,12 +50,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * writes values unique in the run (payload {@code v}), and all the keys of one upsert or delete lie
  * in one shard, so the call's outcome is that shard's. Writers also read their own keys at SESSION
  * (with their own consistency token) and STRONG; readers read everyone's keys at STRONG and
- * EVENTUAL, by id and by exact search. With {@code replays}, a writer now and then sends an
- * acknowledged upsert again under its request id: dedup must make that a no-op.
+ * EVENTUAL, by id and by exact search. With {@code replays}, a writer now and then sends a
+ * recently acknowledged upsert again under its request id: dedup must make that a no-op. Only
+ * within the data node's request-id window ({@link #REPLAY_MAX_AGE_NANOS}): a data node remembers a
+ * request id for {@code data-node.store.request-id-ttl} (10 minutes) by the leader's clock, and a
+ * request sent again after that is a new write, which would put the old values back.
  *
  * <p>Each client thread owns its channel, random and token; the history is thread-safe.
  */
 public final class Workload {
+  /**
+   * Replays only upserts acknowledged less than this long ago: half the data node's default
+   * request-id TTL, so the replay arrives well inside the window in which the id is remembered
+   * (the leader stamped the first apply before the acknowledgement came back).
+   */
+  static final long REPLAY_MAX_AGE_NANOS =
+      io.quiver.datanode.store.NodeStore.Settings.DEFAULT_REQUEST_TTL.dividedBy(2).toNanos();
+  /** How many recent acknowledged upserts a writer keeps to replay. */
+  private static final int REPLAY_POOL = 64;
+
   /** The workload's shape; {@code seed} fixes every client's choices. */
   public record Config(String collection, int dim, int shardCount, int writers, int readers, int keysPerWriter,
       long seed, boolean replays, long callDeadlineMillis, int hastyPercent) {
@@ -190,7 +203,8 @@ public final class Workload {
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final Map<Integer, ShardPosition> token = new TreeMap<>();
     private String collectionUuid = "";
-    private final List<UpsertRequest> acknowledged = new ArrayList<>();
+    /** The writer's latest acknowledged upserts with the time of their acknowledgement, oldest first. */
+    private final java.util.ArrayDeque<Acknowledged> acknowledged = new java.util.ArrayDeque<>();
     private final Map<Integer, List<Long>> myKeysByShard = new HashMap<>();
 
     Client(int session, boolean writer) {
@@ -276,8 +290,11 @@ public final class Workload {
       boolean hasty = hastyTokens.getAndUpdate(n -> Math.max(0, n - 1)) > 0
           || config.hastyPercent() > 0 && rnd.nextInt(100) < config.hastyPercent();
       boolean ok = hasty ? hastyWrite(op, built) : write(op, a -> stub(a).upsert(built));
-      if (ok && acknowledged.size() < 64) {
-        acknowledged.add(built);
+      if (ok) {
+        if (acknowledged.size() == REPLAY_POOL) {
+          acknowledged.removeFirst();
+        }
+        acknowledged.addLast(new Acknowledged(built, System.nanoTime()));
       }
       if (ok && rnd.nextInt(100) < READ_YOUR_WRITES_PERCENT) {
         // At once, while a follower may not have applied the entry yet: the read the token is for.
@@ -343,12 +360,20 @@ public final class Workload {
       write(op, a -> stub(a).delete(req), true);
     }
 
-    /** An acknowledged upsert again, same request id and content: recorded, but not a write. */
+    /**
+     * A recently acknowledged upsert again, same request id and content: recorded, but not a write.
+     * Never one older than {@link #REPLAY_MAX_AGE_NANOS}: past the data node's request-id TTL it
+     * would be applied again, rightly, and bring back values the checker knows were overwritten.
+     */
     private void replay() {
+      long now = System.nanoTime();
+      while (!acknowledged.isEmpty() && now - acknowledged.peekFirst().ackNanos() > REPLAY_MAX_AGE_NANOS) {
+        acknowledged.removeFirst();
+      }
       if (acknowledged.isEmpty()) {
         return;
       }
-      UpsertRequest old = acknowledged.get(rnd.nextInt(acknowledged.size()));
+      UpsertRequest old = new ArrayList<>(acknowledged).get(rnd.nextInt(acknowledged.size())).request();
       long op = history.invoke(session, Op.Kind.REPLAY, null, null);
       write(op, a -> stub(a).upsert(old));
     }
@@ -483,4 +508,7 @@ public final class Workload {
     return code == Status.Code.INVALID_ARGUMENT || code == Status.Code.FAILED_PRECONDITION
         || code == Status.Code.NOT_FOUND || code == Status.Code.RESOURCE_EXHAUSTED;
   }
+
+  /** An acknowledged upsert and when its acknowledgement arrived ({@link System#nanoTime()}). */
+  private record Acknowledged(UpsertRequest request, long ackNanos) {}
 }
