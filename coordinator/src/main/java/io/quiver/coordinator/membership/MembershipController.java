@@ -140,15 +140,11 @@ public final class MembershipController implements AutoCloseable {
   public String apply(List<Move> plan) {
     Fence fence = leadership.fence();
     String id = "plan-" + fence.epoch() + "-" + System.currentTimeMillis();
-    try {
+    zkWrite("open rebalance plan", () -> {
       FencedWrites.ensure(zk, paths.rebalance());
       FencedWrites.commit(zk, paths, fence, leadership.refusals(), List.of(zk.transactionOp().create()
           .forPath(paths.rebalance(id), (MOVES + plan.size()).getBytes(StandardCharsets.UTF_8))));
-    } catch (QuiverException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new QuiverException(ErrorCode.UNAVAILABLE, "cannot open rebalance plan: " + e.getMessage(), e);
-    }
+    });
     movesTotal.addAndGet(plan.size());
     log.info("rebalance {} opened with {} moves", id, plan.size());
     loop.execute(this::tick);
@@ -158,17 +154,13 @@ public final class MembershipController implements AutoCloseable {
   /** Marks {@code node} draining (the ring leaves it out) and opens a plan that empties it. */
   public String drain(NodeId node) {
     Fence fence = leadership.fence();
-    try {
+    zkWrite("mark " + node + " draining", () -> {
       FencedWrites.ensure(zk, paths.draining());
       if (zk.checkExists().forPath(paths.draining(node.value())) == null) {
         FencedWrites.commit(zk, paths, fence, leadership.refusals(),
             List.of(zk.transactionOp().create().forPath(paths.draining(node.value()))));
       }
-    } catch (QuiverException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new QuiverException(ErrorCode.UNAVAILABLE, "cannot mark " + node + " draining: " + e.getMessage(), e);
-    }
+    });
     return apply(plan("", Set.of()));
   }
 
@@ -179,19 +171,32 @@ public final class MembershipController implements AutoCloseable {
    */
   public String undrain(NodeId node) {
     Fence fence = leadership.fence();
-    try {
+    zkWrite("take " + node + "'s draining mark off", () -> {
       if (zk.checkExists().forPath(paths.draining(node.value())) == null) {
         throw new QuiverException(ErrorCode.FAILED_PRECONDITION, "node_id: " + node + " is not draining");
       }
       FencedWrites.commit(zk, paths, fence, leadership.refusals(),
           List.of(zk.transactionOp().delete().forPath(paths.draining(node.value()))));
+    });
+    log.info("{} is no longer draining", node);
+    return apply(plan("", Set.of()));
+  }
+
+  /** A ZooKeeper step of the coordinator that may throw anything. */
+  @FunctionalInterface
+  private interface ZkStep {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code step}: Quiver's own errors pass through, anything else is UNAVAILABLE "cannot {@code what}". */
+  private static void zkWrite(String what, ZkStep step) {
+    try {
+      step.run();
     } catch (QuiverException e) {
       throw e;
     } catch (Exception e) {
-      throw new QuiverException(ErrorCode.UNAVAILABLE, "cannot take " + node + "'s draining mark off: " + e.getMessage(), e);
+      throw new QuiverException(ErrorCode.UNAVAILABLE, "cannot " + what + ": " + e.getMessage(), e);
     }
-    log.info("{} is no longer draining", node);
-    return apply(plan("", Set.of()));
   }
 
   private void tick() {
