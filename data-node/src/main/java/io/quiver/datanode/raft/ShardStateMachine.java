@@ -85,9 +85,13 @@ final class ShardStateMachine extends BaseStateMachine {
       super.initialize(server, groupId, raftStorage);
       snapshots.init(raftStorage);
       store = nodeStore.openShard(shard);
-      loadSnapshotIfAhead(snapshots.getLatestSnapshot());
+      SingleFileSnapshotInfo snapshot = snapshots.getLatestSnapshot();
+      boolean loaded = loadSnapshotIfAhead(snapshot);
       listener.onReset(shard, store);
       advanceReadable(store.appliedIndex());
+      if (loaded) {
+        updateLastAppliedTermIndex(snapshot.getTerm(), snapshot.getIndex());
+      }
       log.debug("shard {} opened at applied index {}", shard, store.appliedIndex());
     });
   }
@@ -102,20 +106,26 @@ final class ShardStateMachine extends BaseStateMachine {
   @Override
   public void reinitialize() throws IOException {
     SingleFileSnapshotInfo snapshot = snapshots.loadLatestSnapshot();
-    if (loadSnapshotIfAhead(snapshot)) {
+    boolean loaded = loadSnapshotIfAhead(snapshot);
+    listener.onReset(shard, store);
+    advanceReadable(store.appliedIndex());
+    if (loaded) {
+      updateLastAppliedTermIndex(snapshot.getTerm(), snapshot.getIndex());
       installs.incrementAndGet();
       installCounter.increment();
       log.info("shard {} installed snapshot at index {}", shard, snapshot.getIndex());
     }
-    listener.onReset(shard, store);
-    advanceReadable(store.appliedIndex());
     if (getLifeCycleState() == LifeCycle.State.PAUSED) {
       getLifeCycle().transition(LifeCycle.State.STARTING);
       getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
   }
 
-  /** Replaces the rows with the snapshot's when it is ahead of them (a new or lagging replica, or lost writes). */
+  /**
+   * Replaces the rows with the snapshot's when it is ahead of them (a new or lagging replica, or
+   * lost writes). The caller publishes the snapshot's index as applied once the index has been
+   * reset to the new rows (see {@link #applyTransaction}).
+   */
   private boolean loadSnapshotIfAhead(SingleFileSnapshotInfo snapshot) {
     if (snapshot == null || snapshot.getIndex() <= store.appliedIndex()) {
       return false;
@@ -125,7 +135,6 @@ final class ShardStateMachine extends BaseStateMachine {
       throw new IllegalStateException("shard " + shard + ": snapshot " + snapshot.getFile().getPath()
           + " holds applied index " + store.appliedIndex() + ", not " + snapshot.getIndex());
     }
-    updateLastAppliedTermIndex(snapshot.getTerm(), snapshot.getIndex());
     return true;
   }
 
@@ -144,6 +153,14 @@ final class ShardStateMachine extends BaseStateMachine {
         .build();
   }
 
+  /**
+   * Applies one entry: its rows into RocksDB, its changes into the index, then the applied index.
+   * The order matters: Ratis 3.2 serves a linearizable read as soon as
+   * {@link #getLastAppliedTermIndex()} reaches the read index (ReadRequests.waitToAdvance reads it
+   * from another thread, before the updater finishes the entry), so it moves last, once a search
+   * of the index sees the entry. Moved first, a follower's STRONG read could run between the two
+   * and miss a write acknowledged before it started.
+   */
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
@@ -151,8 +168,8 @@ final class ShardStateMachine extends BaseStateMachine {
     if (index <= store.appliedIndex()) {
       // Replayed after a restart: RocksDB holds this entry's rows already (store.apply would
       // change nothing), so skip decoding and hashing the whole batch again.
-      updateLastAppliedTermIndex(entry.getTerm(), index);
       advanceReadable(index);
+      updateLastAppliedTermIndex(entry.getTerm(), index);
       return CompletableFuture.completedFuture(
           Message.valueOf(ByteString.copyFrom(encodeResult(ApplyResult.applied(index, 0)))));
     }
@@ -160,10 +177,10 @@ final class ShardStateMachine extends BaseStateMachine {
     String requestId = TestFaults.NO_DEDUP ? e.requestId() + "#" + index : e.requestId();
     var applied = store.apply(entry.getTerm(), index, e.leaderMillis(), requestId, e.contentHash(),
         TestFaults.CORRUPT_APPLY ? corrupted(e.op()) : e.op());
-    updateLastAppliedTermIndex(entry.getTerm(), index);
     ApplyResult result = applied.map(ShardStore.Applied::result).orElse(ApplyResult.applied(index, 0));
     applied.map(ShardStore.Applied::change).filter(c -> !c.isEmpty()).ifPresent(this::notifyListener);
     advanceReadable(index);
+    updateLastAppliedTermIndex(entry.getTerm(), index);
     return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(encodeResult(result))));
   }
 
@@ -195,8 +212,8 @@ final class ShardStateMachine extends BaseStateMachine {
   /** Configuration and leader-change entries count for the read index too, though they change no row. */
   @Override
   public void notifyTermIndexUpdated(long term, long index) {
-    super.notifyTermIndexUpdated(term, index);
     advanceReadable(index);
+    super.notifyTermIndexUpdated(term, index);
   }
 
   /** A read barrier answers with the applied index; Ratis calls it once the read index is applied here. */

@@ -7,6 +7,7 @@ import static io.quiver.datanode.raft.Shards.leaderOf;
 import static io.quiver.datanode.raft.Shards.newShard;
 import static io.quiver.datanode.raft.Shards.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.quiver.common.error.ErrorCode;
 import io.quiver.common.filter.Filter;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -143,6 +145,37 @@ class ShardReplicationTest {
     var notHosted = follower.groups.awaitReadable(newShard(), ReadLevel.EVENTUAL, 0, Duration.ofSeconds(1));
     assertThat(notHosted).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
         .withMessageContaining("not hosted");
+  }
+
+  @Test
+  void aFollowersStrongReadWaitsUntilItsIndexHoldsEveryAcknowledgedWrite() throws Exception {
+    ShardId shard = newShard();
+    createGroup(shard, nodes);
+    WriteOutcome first = write(shard, nodes, "first", batch(0, 1, 0), WriteLevel.QUORUM);
+    TestNode leader = leaderOf(shard, nodes);
+    TestNode follower = nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+    awaitApplied(follower, shard, first.logIndex());
+
+    // The follower's apply thread stops inside the index update of the next write, which the
+    // leader and the other follower acknowledge meanwhile.
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    follower.recorder.holdNext(shard, entered, release);
+    WriteOutcome held = write(shard, nodes, "held", batch(10, 1, 0), WriteLevel.QUORUM);
+    assertThat(held.status()).as("%s", held).isEqualTo(WriteOutcome.Status.APPLIED);
+    assertThat(entered.await(60, TimeUnit.SECONDS)).isTrue();
+
+    // A STRONG read there must not be served while its index lacks the acknowledged write.
+    var read = follower.groups.awaitReadable(shard, ReadLevel.STRONG, 0, Duration.ofSeconds(30));
+    try {
+      await("a STRONG read served while the index lacks an acknowledged write").during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5)).until(() -> !read.isDone());
+    } finally {
+      release.countDown();
+    }
+    assertThat(read.get(30, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(held.logIndex());
+    assertThat(follower.recorder.changes.get(shard)).flatExtracting(AppliedChange::upserted)
+        .extracting(p -> p.id()).contains(PointId.of(10));
   }
 
   @Test

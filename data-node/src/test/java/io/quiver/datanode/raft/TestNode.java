@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A data node's replication layer on loopback, restartable on the same directory and port. */
@@ -84,6 +85,13 @@ final class TestNode implements AutoCloseable {
   static final class Recorder implements ShardApplyListener {
     final Map<ShardId, List<AppliedChange>> changes = new ConcurrentHashMap<>();
     final Map<ShardId, Long> resets = new ConcurrentHashMap<>();
+    /** Shards whose next change waits: counts {@code entered} down, then waits for {@code release}. */
+    private final Map<ShardId, CountDownLatch[]> holds = new ConcurrentHashMap<>();
+
+    /** The shard's next applied change stops in the index update until {@code release} opens. */
+    void holdNext(ShardId shard, CountDownLatch entered, CountDownLatch release) {
+      holds.put(shard, new CountDownLatch[] {entered, release});
+    }
 
     @Override
     public void onReset(ShardId shard, ShardStore store) {
@@ -93,6 +101,15 @@ final class TestNode implements AutoCloseable {
 
     @Override
     public void onApplied(ShardId shard, AppliedChange change) {
+      CountDownLatch[] hold = holds.remove(shard);
+      if (hold != null) {
+        hold[0].countDown();
+        try {
+          hold[1].await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       changes.computeIfAbsent(shard, s -> new CopyOnWriteArrayList<>()).add(change);
     }
   }
