@@ -98,7 +98,12 @@ public final class HostedReplicas implements AutoCloseable {
   /** Reconciles with {@code snapshot} on the worker; a newer snapshot replaces one not yet taken. */
   public void reconcile(ClusterSnapshot snapshot) {
     if (pending.getAndSet(snapshot) == null) {
-      worker.execute(this::drain);
+      try {
+        worker.execute(this::drain);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // The node is stopping: its replicas are closing, nothing is left to reconcile.
+        log.debug("catalog change ignored: the node is stopping");
+      }
     }
   }
 
