@@ -1,11 +1,10 @@
 package io.quiver.index.hnsw;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,26 +70,27 @@ public final class HnswGraphFile {
     if (stored != (int) crc.getValue()) {
       throw new IOException(file + ": checksum mismatch, the graph file is corrupt");
     }
-    try (DataInputStream in =
-        new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 4))) {
-      if (in.readInt() != MAGIC) {
+    // Decoded straight from the bytes: a DataInputStream's call per int was most of a load.
+    ByteBuffer in = ByteBuffer.wrap(bytes, 0, bytes.length - 4);
+    try {
+      if (in.getInt() != MAGIC) {
         throw new IOException(file + ": not an HNSW graph file");
       }
-      int version = in.readInt();
+      int version = in.getInt();
       if (version != VERSION) {
         throw new IOException(file + ": graph format version " + version + " is not supported");
       }
-      HnswGraph g = new HnswGraph(new HnswParams(in.readInt(), in.readInt()));
-      int n = in.readInt();
-      int entryNode = in.readInt();
-      int entryLevel = in.readInt();
+      HnswGraph g = new HnswGraph(new HnswParams(in.getInt(), in.getInt()));
+      int n = in.getInt();
+      int entryNode = in.getInt();
+      int entryLevel = in.getInt();
       for (int node = 0; node < n; node++) {
-        int level = in.readUnsignedByte();
+        int level = Byte.toUnsignedInt(in.get());
         g.allocate(node, level);
         for (int l = 0; l <= level; l++) {
-          int[] nbrs = new int[in.readUnsignedShort()];
+          int[] nbrs = new int[Short.toUnsignedInt(in.getShort())];
           for (int i = 0; i < nbrs.length; i++) {
-            nbrs[i] = checkNode(file, in.readInt(), n);
+            nbrs[i] = checkNode(file, in.getInt(), n);
           }
           g.setNeighbors(node, l, nbrs);
         }
@@ -100,6 +100,8 @@ public final class HnswGraphFile {
       }
       g.freeze();
       return g;
+    } catch (BufferUnderflowException e) {
+      throw new IOException(file + ": truncated graph file", e);
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": invalid graph: " + e.getMessage(), e);
     }

@@ -7,6 +7,7 @@ import io.quiver.index.hnsw.HnswGraph;
 import io.quiver.index.hnsw.HnswGraphFile;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -31,15 +32,15 @@ public final class SegmentFiles {
       int n = s.size();
       out.writeInt(n);
       int dim = s.vectors().dimension();
+      // Each vector goes out as one array (big-endian floats, as DataOutput writes them).
+      ByteBuffer vector = ByteBuffer.allocate(dim * Float.BYTES);
       for (int ord = 0; ord < n; ord++) {
         out.write(s.id(ord).toKey());
         out.writeLong(s.logIndex(ord));
         out.writeBoolean(s.isLive(ord));
-        float[] c = s.vectors().chunk(ord);
-        int off = s.vectors().offset(ord);
-        for (int i = 0; i < dim; i++) {
-          out.writeFloat(c[off + i]);
-        }
+        vector.clear();
+        vector.asFloatBuffer().put(s.vectors().chunk(ord), s.vectors().offset(ord), dim);
+        out.write(vector.array());
         PayloadCodec.write(out, s.payload(ord));
         String text = s.text(ord);
         out.writeBoolean(text != null);
@@ -70,15 +71,16 @@ public final class SegmentFiles {
       int n = in.readInt();
       Segment s = new Segment(number, dim, distance, schema);
       byte[] key = new byte[17];
+      byte[] vector = new byte[dim * Float.BYTES];
       for (int ord = 0; ord < n; ord++) {
         in.readFully(key);
         PointId id = PointId.fromKey(key);
         long logIndex = in.readLong();
         boolean live = in.readBoolean();
+        // One read per vector, not one per float: the per-float reads were most of a restart's load.
+        in.readFully(vector);
         float[] v = new float[dim];
-        for (int i = 0; i < dim; i++) {
-          v[i] = in.readFloat();
-        }
+        ByteBuffer.wrap(vector).asFloatBuffer().get(v);
         var payload = PayloadCodec.readPayload(in);
         String text = in.readBoolean() ? PayloadCodec.readString(in) : null;
         s.append(id, v, payload, text, logIndex);
