@@ -57,26 +57,33 @@ public final class LocalShard implements AutoCloseable {
     LocalShard s = new LocalShard(id, config, loaded);
     long applied = store.appliedIndex();
     long[] rows = {0};
-    long[] kept = {0};
-    // Rows to replay, by the log index that wrote them, so each keeps its own index.
-    TreeMap<Long, List<Point>> replay = new TreeMap<>();
-    long[] pending = {0};
-    store.forEachLive(sp -> {
+    // Only each row's id and log index are read for the check; whole rows only where they differ.
+    List<PointId> stale = new ArrayList<>();
+    store.forEachLiveIndex((point, logIndex) -> {
       rows[0]++;
-      Long have = loaded.pointLogIndex(sp.point().id()).orElse(null);
-      if (have != null && have == sp.logIndex()) {
-        kept[0]++;
-        return;
-      }
-      replay.computeIfAbsent(sp.logIndex(), k -> new ArrayList<>()).add(sp.point());
-      if (++pending[0] >= 4096) {
-        replay.forEach((index, points) -> loaded.upsert(points, index));
-        replay.clear();
-        pending[0] = 0;
+      Long have = loaded.pointLogIndex(point).orElse(null);
+      if (have == null || have != logIndex) {
+        stale.add(point);
       }
     });
+    // Rows to replay, by the log index that wrote them, so each keeps its own index.
+    TreeMap<Long, List<Point>> replay = new TreeMap<>();
+    int pending = 0;
+    for (PointId point : stale) {
+      var row = store.get(point);
+      if (row.isEmpty()) {
+        continue; // deleted since the scan: that delete reaches this index after the adopt
+      }
+      replay.computeIfAbsent(row.get().logIndex(), k -> new ArrayList<>()).add(row.get().point());
+      if (++pending >= 4096) {
+        replay.forEach((index, points) -> loaded.upsert(points, index));
+        replay.clear();
+        pending = 0;
+      }
+    }
     replay.forEach((index, points) -> loaded.upsert(points, index));
-    long replayed = rows[0] - kept[0];
+    long replayed = stale.size();
+    long[] kept = {rows[0] - replayed};
     long dropped = 0;
     if (loaded.count(Filter.ALL) > rows[0]) {
       // The engine holds ids the store deleted after the files were written: find and drop them.

@@ -223,6 +223,16 @@ public final class ShardStore {
     }
   }
 
+  /** Every live point's id and the log index that wrote it, in id order, without decoding the rest of the row. */
+  public void forEachLiveIndex(java.util.function.ObjLongConsumer<PointId> consumer) {
+    try (RocksIterator it = db.newIterator(cf)) {
+      for (it.seek(new byte[] {POINT}); it.isValid() && it.key()[0] == POINT; it.next()) {
+        byte[] k = it.key();
+        consumer.accept(PointId.fromKey(Arrays.copyOfRange(k, 1, k.length)), new ValueCodec.In(it.value()).i64());
+      }
+    }
+  }
+
   public long countLive() {
     long[] n = {0};
     try (RocksIterator it = db.newIterator(cf)) {
