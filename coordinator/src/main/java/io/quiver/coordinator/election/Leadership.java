@@ -75,8 +75,14 @@ public final class Leadership implements LeaderLatchListener, AutoCloseable {
     Fence f = fence;
     LeaderLatch l = latch;
     if (f == null || l == null || !l.hasLeadership()) {
-      throw QuiverException.unavailable(
-          "coordinator " + nodeId + " is not the leader; the leader is " + leaderDescription());
+      String leader = leaderDescription();
+      if (leader.equals(nodeId) || leader.startsWith(nodeId + " at ")) {
+        // The latch names this coordinator while it is still taking the epoch, or after it lost
+        // leadership before its latch node went: "not the leader; the leader is <itself>" helped no one.
+        throw QuiverException.unavailable("coordinator " + nodeId
+            + " is between terms (taking over or stepping down as leader); retry shortly");
+      }
+      throw QuiverException.unavailable("coordinator " + nodeId + " is not the leader; the leader is " + leader);
     }
     return f;
   }
