@@ -80,7 +80,8 @@ final class ClientWire {
     for (NodeStatus n : r.getNodesList()) {
       nodes.add(
           new ClusterStatus.Node(
-              n.getNodeId(), n.getRole(), n.getAddress(), n.getLive(), n.getZone(), n.getReplicas(), n.getLeaders()));
+              n.getNodeId(), n.getRole(), n.getAddress(), n.getLive(), n.getZone(), n.getReplicas(), n.getLeaders(),
+              n.getMemoryUsedBytes(), n.getMemoryBudgetBytes(), n.getDiskUsedBytes(), n.getDiskBudgetBytes()));
     }
     return new ClusterStatus(
         nodes, r.getCoordinatorLeader(), r.getCoordinatorEpoch(), r.getCollections(), r.getMovesInProgress(),

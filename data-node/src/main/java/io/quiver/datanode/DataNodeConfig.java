@@ -94,7 +94,9 @@ public record DataNodeConfig(
             c.getDuration(STORE_REQUEST_ID_TTL, NodeStore.Settings.DEFAULT_REQUEST_TTL)),
         new AdmissionSettings(
             c.getLong(AdmissionSettings.KEYS[0], AdmissionSettings.DEFAULT_MAX_APPLY_BACKLOG_ENTRIES),
-            c.getLong(AdmissionSettings.KEYS[1], AdmissionSettings.DEFAULT_MAX_INDEX_BACKLOG_POINTS)));
+            c.getLong(AdmissionSettings.KEYS[1], AdmissionSettings.DEFAULT_MAX_INDEX_BACKLOG_POINTS),
+            c.getLong(AdmissionSettings.KEYS[2], 0),
+            c.getLong(AdmissionSettings.KEYS[3], 0)));
   }
 
   /** The {@code data-node.raft.*} keys, in the order of {@link RaftSettings#KEYS}. */

@@ -52,6 +52,8 @@ class DataNodeConfigTest {
         Map.entry("data-node.store.request-id-ttl", "5m"),
         Map.entry("data-node.admission.max-apply-backlog-entries", "300"),
         Map.entry("data-node.admission.max-index-backlog-points", "50000"),
+        Map.entry("data-node.admission.memory-budget-bytes", "3000000000"),
+        Map.entry("data-node.admission.disk-budget-bytes", "100000000000"),
         Map.entry("zookeeper.connect", "zk:2181"),
         Map.entry("zookeeper.session-timeout", "30s"))));
     assertThat(c.nodeId().value()).isEqualTo("dn-3");
@@ -64,7 +66,7 @@ class DataNodeConfigTest {
     assertThat(c.raftPort()).isEqualTo(9402);
     assertThat(c.readdress()).isTrue();
     assertThat(c.store()).isEqualTo(new NodeStore.Settings(64L << 20, 8L << 20, Duration.ofMinutes(5)));
-    assertThat(c.admission()).isEqualTo(new AdmissionSettings(300, 50_000));
+    assertThat(c.admission()).isEqualTo(new AdmissionSettings(300, 50_000, 3_000_000_000L, 100_000_000_000L));
     assertThat(c.zookeeper().connect()).isEqualTo("zk:2181");
     assertThat(c.zookeeper().sessionTimeout()).isEqualTo(Duration.ofSeconds(30));
   }

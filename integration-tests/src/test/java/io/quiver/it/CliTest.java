@@ -79,7 +79,9 @@ class CliTest {
     }
 
     Run status = quiver(ep, "status");
-    assertThat(status.out()).contains("data-node-1").contains("data-node-2");
+    assertThat(status.out()).contains("data-node-1").contains("data-node-2").contains("MEMORY", "DISK")
+        // A data node's heap in use against its budget, then its data directory's size (no disk budget set).
+        .containsPattern("data-node-1 .* [0-9.]+ [KMG]?i?B / [0-9.]+ [KMG]iB +[0-9.]+ [KMG]?i?B");
 
     Run drop = quiver(ep, "collections", "drop", "sift");
     assertThat(drop.out()).contains("dropped collection sift");

@@ -44,6 +44,10 @@ final class StatusCommand implements Callable<Integer> {
         nj.put("zone", n.zone());
         nj.put("replicas", n.replicas());
         nj.put("leaders", n.leaders());
+        nj.put("memory_used_bytes", n.memoryUsedBytes());
+        nj.put("memory_budget_bytes", n.memoryBudgetBytes());
+        nj.put("disk_used_bytes", n.diskUsedBytes());
+        nj.put("disk_budget_bytes", n.diskBudgetBytes());
         nodes.add(nj);
       }
       j.put("nodes", nodes);
@@ -60,10 +64,33 @@ final class StatusCommand implements Callable<Integer> {
       List<List<String>> rows = new ArrayList<>();
       for (ClusterStatus.Node n : s.nodes()) {
         rows.add(List.of(n.nodeId(), n.role(), n.address(), n.live() ? "yes" : "no", n.zone(),
-            String.valueOf(n.replicas()), String.valueOf(n.leaders())));
+            String.valueOf(n.replicas()), String.valueOf(n.leaders()),
+            usage(n.memoryUsedBytes(), n.memoryBudgetBytes()), usage(n.diskUsedBytes(), n.diskBudgetBytes())));
       }
-      out.table(List.of("NODE", "ROLE", "ADDRESS", "LIVE", "ZONE", "REPLICAS", "LEADERS"), rows);
+      out.table(List.of("NODE", "ROLE", "ADDRESS", "LIVE", "ZONE", "REPLICAS", "LEADERS", "MEMORY", "DISK"), rows);
     }
     return 0;
+  }
+
+  /** "1.2 GiB / 3.6 GiB"; "-" for a node that reported nothing; no budget: the use alone. */
+  static String usage(long used, long budget) {
+    if (used == 0 && budget == 0) {
+      return "-";
+    }
+    return budget == 0 ? bytes(used) : bytes(used) + " / " + bytes(budget);
+  }
+
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
   }
 }

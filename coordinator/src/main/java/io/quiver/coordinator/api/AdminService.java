@@ -4,7 +4,6 @@ import io.grpc.stub.StreamObserver;
 import io.quiver.common.cluster.NodeLease;
 import io.quiver.common.error.QuiverException;
 import io.quiver.common.shard.NodeId;
-import io.quiver.common.shard.ShardId;
 import io.quiver.coordinator.catalog.Catalog;
 import io.quiver.coordinator.catalog.ReplicaStatusProbe;
 import io.quiver.coordinator.election.Leadership;
@@ -20,7 +19,7 @@ import io.quiver.proto.v1.RebalancePlanResponse;
 import io.quiver.proto.v1.RebalanceRequest;
 import io.quiver.proto.v1.ReplicaMove;
 import io.quiver.proto.v1.UndrainRequest;
-import io.quiver.proto.v1.internal.ReplicaStatus;
+import io.quiver.proto.v1.internal.NodeStatusResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,12 +64,16 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         .setMovesTotal(membership.movesTotal())
         .setBytesCopied(membership.bytesCopied());
     // Which replicas each node leads, as its Raft groups say; a node that does not answer leads none.
-    Map<NodeId, Map<ShardId, ReplicaStatus>> status = probe.probe(catalog.leases());
+    Map<NodeId, NodeStatusResponse> status = probe.nodes(catalog.leases());
     for (NodeLease l : catalog.leases()) {
-      int leaders = (int) status.getOrDefault(l.nodeId(), Map.of()).values().stream()
-          .filter(r -> r.getRole().equals("leader")).count();
+      NodeStatusResponse s = status.getOrDefault(l.nodeId(), NodeStatusResponse.getDefaultInstance());
+      int leaders = (int) s.getReplicasList().stream().filter(r -> r.getRole().equals("leader")).count();
       b.addNodes(NodeStatus.newBuilder()
           .setLeaders(leaders)
+          .setMemoryUsedBytes(s.getMemoryUsedBytes())
+          .setMemoryBudgetBytes(s.getMemoryBudgetBytes())
+          .setDiskUsedBytes(s.getDiskUsedBytes())
+          .setDiskBudgetBytes(s.getDiskBudgetBytes())
           .setNodeId(l.nodeId().value())
           .setRole("data-node")
           .setAddress(l.address())

@@ -39,16 +39,23 @@ public final class ReplicaStatusProbe {
 
   /** Per answering node, its replicas by shard. */
   public Map<NodeId, Map<ShardId, ReplicaStatus>> probe(Collection<NodeLease> nodes) {
+    Map<NodeId, Map<ShardId, ReplicaStatus>> out = new HashMap<>();
+    nodes(nodes).forEach((node, status) -> out.put(node, byShard(status.getReplicasList())));
+    return out;
+  }
+
+  /** Per answering node, its whole status: replicas, memory and disk against their budgets. */
+  public Map<NodeId, NodeStatusResponse> nodes(Collection<NodeLease> nodes) {
     Map<NodeId, Future<NodeStatusResponse>> calls = new HashMap<>();
     for (NodeLease n : nodes) {
       calls.put(n.nodeId(), executor.submit(() -> DataNodeGrpc.newBlockingStub(channels.channel(n.address()))
           .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
           .nodeStatus(NodeStatusRequest.getDefaultInstance())));
     }
-    Map<NodeId, Map<ShardId, ReplicaStatus>> out = new HashMap<>();
+    Map<NodeId, NodeStatusResponse> out = new HashMap<>();
     calls.forEach((node, call) -> {
       try {
-        out.put(node, byShard(call.get().getReplicasList()));
+        out.put(node, call.get());
       } catch (java.util.concurrent.ExecutionException e) {
         log.debug("data node {} did not answer its status: {}", node, e.getCause().getMessage());
       } catch (InterruptedException e) {

@@ -228,7 +228,10 @@ public final class DataNodeService extends DataNodeGrpc.DataNodeImplBase {
 
   @Override
   public void nodeStatus(NodeStatusRequest req, StreamObserver<NodeStatusResponse> out) {
-    NodeStatusResponse.Builder b = NodeStatusResponse.newBuilder().setNodeId(self.value());
+    var resources = groups.resources();
+    NodeStatusResponse.Builder b = NodeStatusResponse.newBuilder().setNodeId(self.value())
+        .setMemoryUsedBytes(resources.memoryUsedBytes()).setMemoryBudgetBytes(resources.memoryBudgetBytes())
+        .setDiskUsedBytes(resources.diskUsedBytes()).setDiskBudgetBytes(resources.diskBudgetBytes());
     for (HostedReplicas.Served s : replicas.all()) {
       ShardId id = s.shard();
       groups.status(id).ifPresent(st -> {

@@ -75,12 +75,14 @@ public final class ShardGroups implements AutoCloseable {
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final Thread closeWatcher;
   private final WriteAdmission admission;
+  private final ResourceBudget budget;
 
   private ShardGroups(NodeIdentity identity, Path dataDir, RaftSettings settings, NodeStore.Settings storeSettings,
       ShardApplyListener listener, AdmissionSettings admission, MeterRegistry meters) throws IOException {
     this.identity = identity;
     this.settings = settings;
-    this.admission = new WriteAdmission(admission, listener, meters);
+    this.budget = new ResourceBudget(dataDir, admission);
+    this.admission = new WriteAdmission(admission, listener, budget, meters);
     Counter installs = Counter.builder("quiver.datanode.snapshot.installs")
         .description("Shard snapshots installed from a leader on this node (replicas that were new or too far behind)")
         .register(meters);
@@ -533,6 +535,12 @@ public final class ShardGroups implements AutoCloseable {
     }
     closeWatcher.interrupt();
     closed.complete(null);
+    budget.close();
     store.close();
+  }
+
+  /** The node's memory and disk use against its budgets (for status). */
+  public ResourceBudget resources() {
+    return budget;
   }
 }

@@ -8,8 +8,8 @@ import org.apache.ratis.server.RaftServer;
 
 /**
  * Refuses a write at a shard's leader, before it is submitted to Raft, while the shard's backlog
- * is too deep: entries the leader has not applied yet, or points the index has not built a graph
- * for (ARCHITECTURE.md, "Writes": such a write is {@code FAILED} with {@code RESOURCE_EXHAUSTED}
+ * is too deep (entries the leader has not applied yet, or points the index has not built a graph
+ * for) or the node is over its memory or disk budget ({@link ResourceBudget}) (ARCHITECTURE.md, "Writes": such a write is {@code FAILED} with {@code RESOURCE_EXHAUSTED}
  * and nothing changed). Accepting it would only lengthen the queue, slow every search of the
  * shard and grow the heap; refusing it pushes back on the writers until the node catches up.
  * Only the leader's own backlog is checked: a follower's is not known to it cheaply.
@@ -21,17 +21,21 @@ final class WriteAdmission {
   private final ShardApplyListener index;
   private final Counter applyRefusals;
   private final Counter indexRefusals;
+  private final Counter budgetRefusals;
+  private final ResourceBudget budget;
 
-  WriteAdmission(AdmissionSettings settings, ShardApplyListener index, MeterRegistry meters) {
+  WriteAdmission(AdmissionSettings settings, ShardApplyListener index, ResourceBudget budget, MeterRegistry meters) {
     this.settings = settings;
     this.index = index;
+    this.budget = budget;
     this.applyRefusals = refusals(meters, "apply-backlog");
     this.indexRefusals = refusals(meters, "index-backlog");
+    this.budgetRefusals = refusals(meters, "budget");
   }
 
   private static Counter refusals(MeterRegistry meters, String reason) {
     return Counter.builder("quiver.datanode.writes.refused")
-        .description("Shard writes refused with RESOURCE_EXHAUSTED before submission, by backlog")
+        .description("Shard writes refused with RESOURCE_EXHAUSTED before submission, by backlog or budget")
         .tag("reason", reason)
         .register(meters);
   }
@@ -66,6 +70,11 @@ final class WriteAdmission {
       return new Refusal(indexRefusals, "shard " + shard + " is overloaded: " + unindexed
           + " points wait for their index (HNSW graph), above data-node.admission.max-index-backlog-points="
           + settings.maxIndexBacklogPoints() + "; nothing was written, retry later");
+    }
+    String over = budget.exceeded();
+    if (over != null) {
+      return new Refusal(budgetRefusals, "shard " + shard + " refuses writes: " + over
+          + "; nothing was written, retry once the node has room (or raise the budget)");
     }
     return null;
   }

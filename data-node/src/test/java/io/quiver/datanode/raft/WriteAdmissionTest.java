@@ -98,6 +98,44 @@ class WriteAdmissionTest {
     }
   }
 
+  @Test
+  void aNodeOverItsMemoryOrDiskBudgetRefusesWritesNamingTheLimit() throws Exception {
+    // A budget of one byte: any heap in use, any file in the data directory is over it.
+    record Case(String name, AdmissionSettings settings, String limit) {}
+    for (Case c : List.of(
+        new Case("memory", new AdmissionSettings(1_000, 200_000, 1, 0), "data-node.admission.memory-budget-bytes=1"),
+        new Case("disk", new AdmissionSettings(1_000, 200_000, 0, 1), "data-node.admission.disk-budget-bytes=1"))) {
+      System.gc(); // so the heap pools report a use after collection however young this JVM is
+      ShardIndexes indexes = new ShardIndexes();
+      PrometheusMeterRegistry meters = OpsServer.newRegistry("data-node", c.name());
+      ShardGroups g = ShardGroups.start(root.resolve(c.name()), new NodeId(c.name()), "127.0.0.1:" + TestNode.freePort(),
+          false, TestNode.SETTINGS, TestNode.STORE, indexes, c.settings(), meters);
+      try {
+        ShardId shard = Shards.newShard();
+        g.ensureReplica(shard, CONFIG, List.of(g.self()), List.of());
+        indexes.attach(shard, CONFIG, g.store(shard));
+        await().atMost(Shards.WAIT).until(() -> g.status(shard).orElseThrow().role().equals("LEADER"));
+        long appliedBefore = g.status(shard).orElseThrow().appliedIndex();
+
+        WriteOutcome o = g.write(shard, "w", batch(new Random(1), 0), WriteLevel.QUORUM, Duration.ofSeconds(10))
+            .get(30, TimeUnit.SECONDS);
+        assertThat(o.status()).as(c.name()).isEqualTo(WriteOutcome.Status.FAILED);
+        assertThat(o.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+        assertThat(o.message()).contains("shard " + shard, c.limit(), "nothing was written");
+        assertThat(g.status(shard).orElseThrow().appliedIndex()).isEqualTo(appliedBefore);
+        assertThat(g.store(shard).countLive()).isZero();
+        assertThat(meters.get("quiver.datanode.writes.refused").tag("reason", "budget").counter().count()).isEqualTo(1);
+        // What status shows: the use that is over the budget.
+        ResourceBudget r = g.resources();
+        assertThat(c.name().equals("memory") ? r.memoryUsedBytes() : r.diskUsedBytes()).isPositive();
+        assertThat(c.name().equals("memory") ? r.memoryBudgetBytes() : r.diskBudgetBytes()).isEqualTo(1);
+      } finally {
+        g.close();
+        indexes.close();
+      }
+    }
+  }
+
   /** Writes, retrying while the leader is not ready yet (its first entry of the term not yet applied). */
   private static WriteOutcome write(ShardGroups g, ShardId shard, String requestId, ShardOp op) throws Exception {
     while (true) {
