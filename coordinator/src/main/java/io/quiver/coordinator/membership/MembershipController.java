@@ -61,6 +61,7 @@ public final class MembershipController implements AutoCloseable {
   private final NodeLoss loss;
   private final ShardMover mover;
   private final Reconciler reconciler;
+  private final ShardRecovery recovery;
   private final ReplicaStatusProbe probe;
   private final MembershipSettings settings;
   private final ScheduledExecutorService loop;
@@ -88,6 +89,7 @@ public final class MembershipController implements AutoCloseable {
     this.loss = new NodeLoss(zk, paths, clock, leadership.refusals());
     this.mover = mover;
     this.reconciler = new Reconciler(catalog, mover.admin(), probe);
+    this.recovery = new ShardRecovery(catalog, mover.admin());
     this.probe = probe;
     this.settings = settings;
     this.loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("membership").factory());
@@ -182,6 +184,20 @@ public final class MembershipController implements AutoCloseable {
     return apply(plan("", Set.of()));
   }
 
+  /**
+   * Recreates {@code collection}/{@code shard}, which lost a majority of its replicas, from the
+   * replica on {@code from} (see {@link ShardRecovery}); the loop then tops the shard up to its
+   * replication factor.
+   */
+  public ShardRecovery.Result recoverShard(String collection, int shard, NodeId from) {
+    Fence fence = leadership.fence();
+    Map<NodeId, NodeLease> live = new HashMap<>();
+    catalog.leases().forEach(l -> live.put(l.nodeId(), l));
+    ShardRecovery.Result r = recovery.recover(fence, live, collection, shard, from);
+    loop.execute(this::tick);
+    return r;
+  }
+
   /** A ZooKeeper step of the coordinator that may throw anything. */
   @FunctionalInterface
   private interface ZkStep {
@@ -231,8 +247,11 @@ public final class MembershipController implements AutoCloseable {
       Set<ShardId> waiting = unreconciled;
       plan = plan.stream().filter(m -> !waiting.contains(new ShardId(m.uuid(), m.shard()))).toList();
       if (openPlans.isEmpty()) {
-        // No rebalance open: only replace what the lost nodes held.
-        plan = plan.stream().filter(m -> m.from() != null && view.replaceable().contains(m.from())).toList();
+        // No rebalance open: only replace what the lost nodes held, and top up shards left with fewer
+        // voters than their replication factor (a recover-shard leaves one).
+        Set<ShardId> below = underReplicated(all);
+        plan = plan.stream().filter(m -> m.from() != null ? view.replaceable().contains(m.from())
+            : m.to() != null && below.contains(new ShardId(m.uuid(), m.shard()))).toList();
         // Replacements open no plan: count each into the total once, however often it is retried.
         plan.forEach(m -> {
           if (countedReplacements.add(m)) {
@@ -357,6 +376,17 @@ public final class MembershipController implements AutoCloseable {
     Set<ShardId> out = new HashSet<>();
     for (Catalog.Collection c : all) {
       c.placement().shards().forEach(s -> out.add(new ShardId(c.entry().uuid(), s.shard())));
+    }
+    return out;
+  }
+
+  /** Shards whose placement names fewer voters than their collection's replication factor. */
+  private static Set<ShardId> underReplicated(List<Catalog.Collection> all) {
+    Set<ShardId> out = new HashSet<>();
+    for (Catalog.Collection c : all) {
+      int rf = c.entry().config().replicationFactor();
+      c.placement().shards().stream().filter(s -> s.voters().size() < rf)
+          .forEach(s -> out.add(new ShardId(c.entry().uuid(), s.shard())));
     }
     return out;
   }
