@@ -162,8 +162,8 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     out.onNext(b.setDetail(r.collection() + "/" + r.shard() + " recreated with " + r.survivor()
         + " as its only voter, from its rows at log index " + r.survivorAppliedIndex() + " (" + r.reproposed()
         + " later entries of its log proposed again); " + loss + ". Dropped from the placement: " + r.dropped()
-        + ". The coordinator adds replicas back to the replication factor on live nodes by itself;"
-        + " `quiver status` shows the moves").build());
+        + ". Once enough data nodes are live, `quiver admin rebalance --apply` adds replicas back up to the"
+        + " replication factor").build());
     out.onCompleted();
   }
 

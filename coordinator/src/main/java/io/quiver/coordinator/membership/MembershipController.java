@@ -186,16 +186,15 @@ public final class MembershipController implements AutoCloseable {
 
   /**
    * Recreates {@code collection}/{@code shard}, which lost a majority of its replicas, from the
-   * replica on {@code from} (see {@link ShardRecovery}); the loop then tops the shard up to its
-   * replication factor.
+   * replica on {@code from} (see {@link ShardRecovery}). A rebalance then adds replicas back up to
+   * the replication factor (the planner plans adds for a shard with fewer voters); the loop does not
+   * on its own, since a shard short of voters may also be one whose stray replica is to be collected.
    */
   public ShardRecovery.Result recoverShard(String collection, int shard, NodeId from) {
     Fence fence = leadership.fence();
     Map<NodeId, NodeLease> live = new HashMap<>();
     catalog.leases().forEach(l -> live.put(l.nodeId(), l));
-    ShardRecovery.Result r = recovery.recover(fence, live, collection, shard, from);
-    loop.execute(this::tick);
-    return r;
+    return recovery.recover(fence, live, collection, shard, from);
   }
 
   /** A ZooKeeper step of the coordinator that may throw anything. */
@@ -247,11 +246,8 @@ public final class MembershipController implements AutoCloseable {
       Set<ShardId> waiting = unreconciled;
       plan = plan.stream().filter(m -> !waiting.contains(new ShardId(m.uuid(), m.shard()))).toList();
       if (openPlans.isEmpty()) {
-        // No rebalance open: only replace what the lost nodes held, and top up shards left with fewer
-        // voters than their replication factor (a recover-shard leaves one).
-        Set<ShardId> below = underReplicated(all);
-        plan = plan.stream().filter(m -> m.from() != null ? view.replaceable().contains(m.from())
-            : m.to() != null && below.contains(new ShardId(m.uuid(), m.shard()))).toList();
+        // No rebalance open: only replace what the lost nodes held.
+        plan = plan.stream().filter(m -> m.from() != null && view.replaceable().contains(m.from())).toList();
         // Replacements open no plan: count each into the total once, however often it is retried.
         plan.forEach(m -> {
           if (countedReplacements.add(m)) {
@@ -376,17 +372,6 @@ public final class MembershipController implements AutoCloseable {
     Set<ShardId> out = new HashSet<>();
     for (Catalog.Collection c : all) {
       c.placement().shards().forEach(s -> out.add(new ShardId(c.entry().uuid(), s.shard())));
-    }
-    return out;
-  }
-
-  /** Shards whose placement names fewer voters than their collection's replication factor. */
-  private static Set<ShardId> underReplicated(List<Catalog.Collection> all) {
-    Set<ShardId> out = new HashSet<>();
-    for (Catalog.Collection c : all) {
-      int rf = c.entry().config().replicationFactor();
-      c.placement().shards().stream().filter(s -> s.voters().size() < rf)
-          .forEach(s -> out.add(new ShardId(c.entry().uuid(), s.shard())));
     }
     return out;
   }

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code Admin.RecoverShard}: a shard whose Raft group lost a majority of its voters cannot elect,
  * so it is recreated from one surviving replica. The survivor's node recreates the group with
  * itself as the only voter (ReplicaAdmin {@code recover_alone}, epoch-checked), then the placement
- * says so (a fenced write); the membership loop tops the shard up to its replication factor with
- * learners that install the survivor's snapshot. Recovery is refused while the group still has a
+ * says so (a fenced write); a rebalance ({@code quiver admin rebalance --apply}) then adds replicas
+ * back up to the replication factor, learners that install the survivor's snapshot. Recovery is refused while the group still has a
  * leader: it is for majority loss only, and it may lose writes the survivor never applied.
  */
 public final class ShardRecovery {

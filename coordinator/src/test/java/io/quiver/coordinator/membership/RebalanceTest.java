@@ -318,10 +318,14 @@ class RebalanceTest {
           assertThat(r.getPoints()).isEqualTo(written);
         }));
     // New writes are applied (their log index continues past the kept rows), then the two nodes come
-    // back empty and the coordinator tops every shard up to RF 3 with no rebalance asked for.
+    // back empty and a rebalance tops every shard up to RF 3: add-only moves, from no node.
     int more = writeToEveryShard(collections, 1000);
     dataNode("dn2");
     dataNode("dn3");
+    await().atMost(LONG).until(() -> admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getNodesList()
+        .stream().filter(n -> n.getLive()).count() == 3);
+    RebalancePlanResponse topUp = admin.rebalanceApply(RebalanceRequest.getDefaultInstance());
+    assertThat(topUp.getMovesList()).hasSize(8).allSatisfy(m -> assertThat(m.getFromNode()).isEmpty());
     assertEveryShardHasAllPoints(collections, written + more, 3);
   }
 
