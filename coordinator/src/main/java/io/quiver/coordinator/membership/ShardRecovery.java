@@ -72,7 +72,7 @@ public final class ShardRecovery {
     String what = "recover " + collection + "/" + shard;
     List<NodeId> members = new ArrayList<>(placed.voters());
     members.addAll(placed.learners());
-    Optional<ReplicaAdminClient.GroupView> group = admin.view(id, members, live, fence, what);
+    Optional<ReplicaAdminClient.GroupView> group = leaderView(id, members, live, fence, what);
     boolean alreadyAlone = group.isPresent() && group.get().voters().equals(List.of(from))
         && group.get().learners().isEmpty();
     if (group.isPresent() && !alreadyAlone) {
@@ -88,6 +88,24 @@ public final class ShardRecovery {
         + " dropped from the placement: {}", what, from, r.getAppliedIndex(), r.getReproposedEntries(),
         commit.isPresent() ? commit.getAsLong() : "unknown", dropped);
     return new Result(collection, shard, from, r.getAppliedIndex(), r.getReproposedEntries(), commit, dropped);
+  }
+
+  /**
+   * The group as a leader that answers describes it, or empty. Right after a loss the survivor
+   * still names the old leader, whose lease outlives it by a ZooKeeper session: asking that leader
+   * fails, and a leader that does not answer is no reachable leader.
+   */
+  private Optional<ReplicaAdminClient.GroupView> leaderView(ShardId id, List<NodeId> members,
+      Map<NodeId, NodeLease> live, Fence fence, String what) {
+    try {
+      return admin.view(id, members, live, fence, what);
+    } catch (QuiverException e) {
+      if (e.code() == ErrorCode.STALE_EPOCH) {
+        throw e;
+      }
+      log.info("{}: the leader a replica named does not answer: {}", what, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** The highest commit index the other replicas that answer report, or empty when none does. */
