@@ -273,14 +273,35 @@ public final class ShardGroups implements AutoCloseable {
         + " old log proposed again", shard, self, kept, tail.size());
     awaitLeading(shard);
     for (ShardEntry e : tail) {
-      WriteOutcome o = await(write(shard, e.requestId(), e.op(), WriteLevel.QUORUM, ADMIN_TIMEOUT),
-          "propose request " + e.requestId() + " of the old log of shard " + shard + " again");
-      if (o.status() != WriteOutcome.Status.APPLIED) {
-        throw new QuiverException(ErrorCode.UNAVAILABLE, "shard " + shard + ": request " + e.requestId()
-            + " of the old log was not applied in the recreated group: " + o.message() + "; run the recovery again");
-      }
+      repropose(shard, e);
     }
     return new Recovery(kept, tail.size());
+  }
+
+  /** Proposes an entry of the old log again under its request id, retrying what may still succeed. */
+  private void repropose(ShardId shard, ShardEntry e) {
+    long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+    WriteOutcome o;
+    do {
+      o = await(write(shard, e.requestId(), e.op(), WriteLevel.QUORUM, Duration.ofSeconds(10)),
+          "propose request " + e.requestId() + " of the old log of shard " + shard + " again");
+      if (o.status() == WriteOutcome.Status.APPLIED) {
+        return;
+      }
+    } while ((o.status() == WriteOutcome.Status.UNKNOWN || o.code().retryable()) && System.nanoTime() < deadline
+        && pause(200));
+    throw new QuiverException(ErrorCode.UNAVAILABLE, "shard " + shard + ": request " + e.requestId()
+        + " of the old log was not applied in the recreated group: " + o.message() + "; run the recovery again");
+  }
+
+  private static boolean pause(long millis) {
+    try {
+      Thread.sleep(millis);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** What {@link #recoverAlone} kept: the rows' applied index, and the old log's entries past it proposed again. */
@@ -313,15 +334,13 @@ public final class ShardGroups implements AutoCloseable {
   private void awaitLeading(ShardId shard) {
     long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      java.util.Optional<ReplicaStatus> s = status(shard);
-      if (s.isPresent() && s.get().role().equals("LEADER")) {
+      // Ready: the new term's first entry has committed, so writes are taken (not "not ready yet").
+      RaftServer.Division d = division(shard);
+      if (d != null && d.getInfo().isLeader() && d.getInfo().isLeaderReady()) {
         return;
       }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new QuiverException(ErrorCode.UNAVAILABLE, "shard " + shard + ": interrupted waiting to lead", e);
+      if (!pause(100)) {
+        throw new QuiverException(ErrorCode.UNAVAILABLE, "shard " + shard + ": interrupted waiting to lead");
       }
     }
     throw new QuiverException(ErrorCode.UNAVAILABLE, "shard " + shard + ": the recreated group did not elect "

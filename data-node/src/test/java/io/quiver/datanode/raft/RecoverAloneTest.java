@@ -7,6 +7,7 @@ import static io.quiver.datanode.raft.Shards.leaderOf;
 import static io.quiver.datanode.raft.Shards.newShard;
 import static io.quiver.datanode.raft.Shards.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.quiver.common.model.PointId;
 import io.quiver.common.model.ReadLevel;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +88,57 @@ class RecoverAloneTest {
     assertThat(restarted.status()).as("%s", restarted).isEqualTo(WriteOutcome.Status.APPLIED);
     assertThat(restarted.logIndex()).isGreaterThan(after.logIndex());
     assertThat(survivor.groups.store(shard).countLive()).isEqualTo(70);
+  }
+
+  @Test
+  void entriesTheSurvivorHeldInItsLogButHadNotAppliedAreProposedAgainAndAppliedOnce() throws Exception {
+    nodes = List.of(new TestNode("a", root, TestNode.SETTINGS).start(),
+        new TestNode("b", root, TestNode.SETTINGS).start(),
+        new TestNode("c", root, TestNode.SETTINGS).start());
+    ShardId shard = newShard();
+    createGroup(shard, nodes);
+    assertThat(write(shard, nodes, "w-0", batch(0, 10, 0), WriteLevel.ALL).status()).isEqualTo(WriteOutcome.Status.APPLIED);
+    TestNode leader = leaderOf(shard, nodes);
+    TestNode survivor = nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+    // The survivor's next apply stops after its rows are written: later entries reach its log only.
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    survivor.recorder.holdNext(shard, entered, release);
+    WriteOutcome last = null;
+    for (int b = 1; b <= 4; b++) {
+      last = write(shard, nodes, "w-" + b, batch(b * 10L, 10, 0), WriteLevel.QUORUM);
+      assertThat(last.status()).as("%s", last).isEqualTo(WriteOutcome.Status.APPLIED);
+    }
+    assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+    long lastIndex = last.logIndex();
+    await().atMost(WAIT).until(() -> survivor.groups.status(shard).orElseThrow().commitIndex() >= lastIndex);
+    for (TestNode n : nodes) {
+      if (n != survivor) {
+        n.stop();
+        deleteTree(n.dir);
+      }
+    }
+    // The tail is read at once, while the apply is held; the hold goes before the old division
+    // closes, and the entries it then applies come back as duplicates of their request ids.
+    Thread releaser = Thread.ofPlatform().start(() -> {
+      try {
+        Thread.sleep(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      release.countDown();
+    });
+
+    ShardGroups.Recovery r = survivor.groups.recoverAlone(shard);
+    releaser.join();
+
+    assertThat(r.reproposed()).as("%s", r).isEqualTo(3);
+    var store = survivor.groups.store(shard);
+    assertThat(store.countLive()).isEqualTo(50);
+    WriteOutcome after = write(shard, List.of(survivor), "after", batch(100, 10, 1), WriteLevel.QUORUM);
+    assertThat(after.status()).as("%s", after).isEqualTo(WriteOutcome.Status.APPLIED);
+    assertThat(after.logIndex()).isGreaterThan(lastIndex);
+    assertThat(survivor.groups.store(shard).countLive()).isEqualTo(60);
   }
 
   private static void deleteTree(Path dir) throws Exception {
