@@ -96,6 +96,12 @@ final class ClientWire {
     return new RebalancePlan(r.getPlanId(), moves);
   }
 
+  static ShardRecovery recovery(io.quiver.proto.v1.RecoverShardResponse r) {
+    return new ShardRecovery(r.getCollection(), r.getShard(), r.getSurvivorNodeId(), r.getSurvivorAppliedIndex(),
+        r.getReproposedEntries(), r.hasLastKnownCommitIndex() ? java.util.OptionalLong.of(r.getLastKnownCommitIndex())
+            : java.util.OptionalLong.empty(), r.getDroppedNodeIdsList(), r.getDetail());
+  }
+
   private static float[] vector(boolean present, Vector v) {
     if (!present || v.getValuesCount() == 0) {
       return null;

@@ -17,6 +17,7 @@ import io.quiver.common.wire.WireValues;
 import io.quiver.proto.v1.AdminGrpc;
 import io.quiver.proto.v1.DrainRequest;
 import io.quiver.proto.v1.RebalanceRequest;
+import io.quiver.proto.v1.RecoverShardRequest;
 import io.quiver.proto.v1.ClusterStatusRequest;
 import io.quiver.proto.v1.CollectionsGrpc;
 import io.quiver.proto.v1.CountRequest;
@@ -333,6 +334,21 @@ public final class QuiverClient implements AutoCloseable {
     var r = rpc.call(AdminGrpc.newBlockingStub(rpc.channel()), Retry.NONE,
         s -> s.undrain(UndrainRequest.newBuilder().setNodeId(nodeId).build()));
     return ClientWire.plan(r);
+  }
+
+  /**
+   * Majority loss: recreates shard {@code shard} of {@code collection} from the replica on
+   * {@code fromNode}, which becomes the group's only voter; the coordinator then adds replicas back
+   * to the replication factor. Writes that node had not applied are lost, hence
+   * {@code acceptDataLoss}, which must be true. Takes an election timeout or more: give the client a
+   * deadline of a minute or two. Fails with FAILED_PRECONDITION while the shard's group still has a
+   * leader, INVALID_ARGUMENT for a shard or node that does not fit, NOT_FOUND for an unknown collection.
+   */
+  public ShardRecovery recoverShard(String collection, int shard, String fromNode, boolean acceptDataLoss) {
+    var r = rpc.call(AdminGrpc.newBlockingStub(rpc.channel()), Retry.NONE,
+        s -> s.recoverShard(RecoverShardRequest.newBuilder().setCollection(collection).setShard(shard)
+            .setFromNodeId(fromNode).setAcceptDataLoss(acceptDataLoss).build()));
+    return ClientWire.recovery(r);
   }
 
   private ReadOptions readOptions(String collection, ReadLevel level) {

@@ -19,13 +19,16 @@ import picocli.CommandLine.Spec;
  * {@code quiver admin}: operator commands that move replicas. {@code rebalance --plan} shows the
  * moves the ring asks for, {@code --apply} starts them; {@code drain NODE} empties a data node
  * before it is removed, {@code undrain NODE} takes it back. The coordinator carries moves out in the background; {@code quiver
- * status} shows the progress.
+ * status} shows the progress. {@code recover-shard} brings back a shard that lost a majority of
+ * its replicas, from one survivor, accepting the loss of what that survivor had not applied.
  */
 @Command(
     name = "admin",
-    description = "Move replicas: rebalance the cluster, drain a data node (or undo a drain).",
+    description = "Move replicas: rebalance the cluster, drain a data node (or undo a drain), recover a shard"
+        + " that lost a majority of its replicas.",
     mixinStandardHelpOptions = true,
-    subcommands = {AdminCommand.Rebalance.class, AdminCommand.Drain.class, AdminCommand.Undrain.class})
+    subcommands = {AdminCommand.Rebalance.class, AdminCommand.Drain.class, AdminCommand.Undrain.class,
+        AdminCommand.RecoverShard.class})
 final class AdminCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -103,6 +106,70 @@ final class AdminCommand implements Callable<Integer> {
     @Override
     RebalancePlan act(QuiverClient c, String node) {
       return c.undrain(node);
+    }
+  }
+
+  @Command(name = "recover-shard", mixinStandardHelpOptions = true,
+      description = {"Recreate a shard that lost a majority of its replicas from one surviving replica, which"
+          + " becomes its only voter; the coordinator then adds replicas back up to the replication factor.",
+          "Writes the survivor had not applied are LOST: --accept-data-loss is required. Refused while the"
+          + " shard's group still has a leader. Deadline: 2m unless --deadline is given."})
+  static final class RecoverShard implements Callable<Integer> {
+    static final java.time.Duration DEADLINE = java.time.Duration.ofMinutes(2);
+
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+
+    @Option(names = {"-c", "--collection"}, paramLabel = "NAME", required = true, description = "The collection.")
+    String collection;
+
+    @Option(names = "--shard", paramLabel = "N", required = true, description = "The shard number.")
+    int shard;
+
+    @Option(names = "--from", paramLabel = "NODE", required = true,
+        description = "The data node whose replica survives (see `quiver status` and the data nodes' logs).")
+    String from;
+
+    @Option(names = "--accept-data-loss", description = "Accept that writes the survivor had not applied are lost.")
+    boolean acceptDataLoss;
+
+    @Override
+    public Integer call() {
+      if (!acceptDataLoss) {
+        spec.commandLine().getErr().println("recover-shard loses every write " + from + " had not applied:"
+            + " give --accept-data-loss to go ahead");
+        return 2;
+      }
+      if (!spec.commandLine().getParseResult().hasMatchedOption("--deadline")) {
+        client.deadline = DEADLINE;
+      }
+      io.quiver.client.ShardRecovery r;
+      try (QuiverClient c = client.connect()) {
+        r = c.recoverShard(collection, shard, from, true);
+      }
+      Output out = new Output(spec.commandLine().getOut());
+      String commit = r.lastKnownCommitIndex().isPresent() ? String.valueOf(r.lastKnownCommitIndex().getAsLong())
+          : "unknown";
+      if (client.json) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("collection", r.collection());
+        j.put("shard", r.shard());
+        j.put("survivor", r.survivor());
+        j.put("survivor_applied_index", r.survivorAppliedIndex());
+        j.put("reproposed_entries", r.reproposed());
+        j.put("last_known_commit_index", r.lastKnownCommitIndex().isPresent() ? r.lastKnownCommitIndex().getAsLong()
+            : null);
+        j.put("dropped", r.dropped());
+        j.put("detail", r.detail());
+        out.json(j);
+        return 0;
+      }
+      out.table(List.of("COLLECTION", "SHARD", "SURVIVOR", "APPLIED", "REPROPOSED", "LAST-KNOWN-COMMIT", "DROPPED"),
+          List.of(List.of(r.collection(), String.valueOf(r.shard()), r.survivor(),
+              String.valueOf(r.survivorAppliedIndex()), String.valueOf(r.reproposed()), commit,
+              r.dropped().isEmpty() ? "-" : String.join(",", r.dropped()))));
+      out.line(r.detail());
+      return 0;
     }
   }
 

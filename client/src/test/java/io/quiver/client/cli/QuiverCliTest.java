@@ -27,7 +27,7 @@ class QuiverCliTest {
         List.of("collections", "describe"), List.of("collections", "drop"), List.of("points", "upsert"),
         List.of("points", "get"), List.of("points", "count"), List.of("points", "delete"), List.of("search"),
         List.of("status"), List.of("admin"), List.of("admin", "rebalance"), List.of("admin", "drain"),
-        List.of("admin", "undrain"))) {
+        List.of("admin", "undrain"), List.of("admin", "recover-shard"))) {
       String[] args = java.util.stream.Stream.concat(cmd.stream(), java.util.stream.Stream.of("--help")).toArray(String[]::new);
       assertThat(run(args)).as("exit of %s --help", cmd).isZero();
     }
@@ -52,6 +52,19 @@ class QuiverCliTest {
     assertThat(run("admin", "drain")).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required parameter: 'NODE'");
     assertThat(run("admin", "undrain")).isEqualTo(2);
+  }
+
+  @Test
+  void recoverShardNeedsItsShardAndSurvivorAndRefusesWithoutAcceptingDataLoss() {
+    assertThat(run("admin", "recover-shard", "-c", "docs", "--shard", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required option: '--from=NODE'");
+    // refused before anything is sent: the endpoint is never dialled
+    assertThat(run("admin", "recover-shard", "-c", "docs", "--shard", "0", "--from", "dn1", "--endpoint", "127.0.0.1:1"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("recover-shard loses every write dn1 had not applied: give --accept-data-loss");
+    assertThat(run("admin", "recover-shard", "-c", "docs", "--shard", "0", "--from", "dn1", "--accept-data-loss",
+        "--endpoint", "127.0.0.1:1", "--deadline", "2s")).isEqualTo(1);
+    assertThat(err.toString()).contains("error: UNAVAILABLE: cannot reach Quiver at 127.0.0.1:1");
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.quiver.coordinator.election.Leadership;
 import io.quiver.coordinator.membership.MembershipController;
 import io.quiver.coordinator.membership.MembershipSettings;
 import io.quiver.coordinator.membership.Move;
+import io.quiver.coordinator.membership.ShardRecovery;
 import io.quiver.proto.v1.AdminGrpc;
 import io.quiver.proto.v1.ClusterStatusRequest;
 import io.quiver.proto.v1.ClusterStatusResponse;
@@ -17,6 +18,8 @@ import io.quiver.proto.v1.DrainRequest;
 import io.quiver.proto.v1.NodeStatus;
 import io.quiver.proto.v1.RebalancePlanResponse;
 import io.quiver.proto.v1.RebalanceRequest;
+import io.quiver.proto.v1.RecoverShardRequest;
+import io.quiver.proto.v1.RecoverShardResponse;
 import io.quiver.proto.v1.ReplicaMove;
 import io.quiver.proto.v1.UndrainRequest;
 import io.quiver.proto.v1.internal.NodeStatusResponse;
@@ -25,7 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The public Admin API on the leading coordinator: cluster status, rebalance plan and apply, drain. */
+/**
+ * The public Admin API on the leading coordinator: cluster status, rebalance plan and apply, drain,
+ * undrain, and the recovery of a shard that lost its majority.
+ */
 public final class AdminService extends AdminGrpc.AdminImplBase {
 
   private final Catalog catalog;
@@ -131,13 +137,51 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     out.onCompleted();
   }
 
+  @Override
+  public void recoverShard(RecoverShardRequest req, StreamObserver<RecoverShardResponse> out) {
+    if (!req.getAcceptDataLoss()) {
+      throw QuiverException.invalid("accept_data_loss: false; recovering " + req.getCollection() + "/" + req.getShard()
+          + " from " + req.getFromNodeId() + " loses every write that node had not applied: set it to true to accept"
+          + " that (--accept-data-loss)");
+    }
+    if (req.getCollection().isEmpty()) {
+      throw QuiverException.invalid("collection: empty; name the collection whose shard lost its majority");
+    }
+    NodeId from = nodeId("from_node_id", req.getFromNodeId());
+    ShardRecovery.Result r = membership.recoverShard(req.getCollection(), req.getShard(), from);
+    RecoverShardResponse.Builder b = RecoverShardResponse.newBuilder().setCollection(r.collection())
+        .setShard(r.shard()).setSurvivorNodeId(r.survivor().value()).setSurvivorAppliedIndex(r.survivorAppliedIndex())
+        .setReproposedEntries(r.reproposed());
+    r.lastKnownCommitIndex().ifPresent(b::setLastKnownCommitIndex);
+    r.dropped().forEach(n -> b.addDroppedNodeIds(n.value()));
+    long kept = r.survivorAppliedIndex() + r.reproposed();
+    String loss = r.lastKnownCommitIndex().isEmpty()
+        ? "no other replica answered, so how many writes were lost is unknown: any committed after log index "
+            + kept + " are gone"
+        : r.lastKnownCommitIndex().getAsLong() > kept
+            ? "writes committed between log index " + kept + " and " + r.lastKnownCommitIndex().getAsLong()
+                + " (the highest commit index another replica reported) may be lost"
+            : "no other replica reported a commit index past the survivor's " + kept + ": nothing known was lost";
+    out.onNext(b.setDetail(r.collection() + "/" + r.shard() + " recreated with " + r.survivor()
+        + " as its only voter, from its rows at log index " + r.survivorAppliedIndex() + " (" + r.reproposed()
+        + " later entries of its log proposed again); " + loss + ". Dropped from the placement: " + r.dropped()
+        + ". Once enough data nodes are live, `quiver admin rebalance --apply` adds replicas back up to the"
+        + " replication factor").build());
+    out.onCompleted();
+  }
+
   private static NodeId nodeId(String value) {
+    return nodeId("node_id", value);
+  }
+
+  private static NodeId nodeId(String field, String value) {
     try {
       return new NodeId(value);
     } catch (IllegalArgumentException e) {
-      throw QuiverException.invalid("node_id: " + e.getMessage());
+      throw QuiverException.invalid(field + ": " + e.getMessage());
     }
   }
+
 
   private static RebalancePlanResponse response(List<Move> plan, String planId) {
     RebalancePlanResponse.Builder b = RebalancePlanResponse.newBuilder().setPlanId(planId);

@@ -61,6 +61,7 @@ public final class MembershipController implements AutoCloseable {
   private final NodeLoss loss;
   private final ShardMover mover;
   private final Reconciler reconciler;
+  private final ShardRecovery recovery;
   private final ReplicaStatusProbe probe;
   private final MembershipSettings settings;
   private final ScheduledExecutorService loop;
@@ -88,6 +89,7 @@ public final class MembershipController implements AutoCloseable {
     this.loss = new NodeLoss(zk, paths, clock, leadership.refusals());
     this.mover = mover;
     this.reconciler = new Reconciler(catalog, mover.admin(), probe);
+    this.recovery = new ShardRecovery(catalog, mover.admin());
     this.probe = probe;
     this.settings = settings;
     this.loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("membership").factory());
@@ -180,6 +182,19 @@ public final class MembershipController implements AutoCloseable {
     });
     log.info("{} is no longer draining", node);
     return apply(plan("", Set.of()));
+  }
+
+  /**
+   * Recreates {@code collection}/{@code shard}, which lost a majority of its replicas, from the
+   * replica on {@code from} (see {@link ShardRecovery}). A rebalance then adds replicas back up to
+   * the replication factor (the planner plans adds for a shard with fewer voters); the loop does not
+   * on its own, since a shard short of voters may also be one whose stray replica is to be collected.
+   */
+  public ShardRecovery.Result recoverShard(String collection, int shard, NodeId from) {
+    Fence fence = leadership.fence();
+    Map<NodeId, NodeLease> live = new HashMap<>();
+    catalog.leases().forEach(l -> live.put(l.nodeId(), l));
+    return recovery.recover(fence, live, collection, shard, from);
   }
 
   /** A ZooKeeper step of the coordinator that may throw anything. */

@@ -30,6 +30,10 @@ import io.quiver.proto.v1.PointId;
 import io.quiver.proto.v1.PointStruct;
 import io.quiver.proto.v1.RebalancePlanResponse;
 import io.quiver.proto.v1.RebalanceRequest;
+import io.quiver.proto.v1.ReadConsistency;
+import io.quiver.proto.v1.RecoverShardRequest;
+import io.quiver.proto.v1.RecoverShardResponse;
+import io.quiver.proto.v1.internal.ShardIndexRequest;
 import io.quiver.proto.v1.ReplicaInfo;
 import io.quiver.proto.v1.ReplicaRole;
 import io.quiver.proto.v1.ShardInfo;
@@ -261,6 +265,78 @@ class RebalanceTest {
     });
   }
 
+  @Test
+  void aShardThatLostTwoOfThreeReplicasIsRecoveredFromTheSurvivorAndToppedUpWithNothingAcknowledgedLost()
+      throws Exception {
+    CoordinatorServer c = cluster(List.of("dn1", "dn2", "dn3"), 3,
+        MembershipSettings.DEFAULTS.withTick(Duration.ofMillis(500)));
+    var admin = AdminGrpc.newBlockingStub(channel(c.port()));
+    var collections = CollectionsGrpc.newBlockingStub(channel(c.port()));
+    int written = writeToEveryShard(collections, 0);
+    assertEveryShardHasAllPoints(collections, written, 3); // acknowledged everywhere, so on the survivor too
+    RecoverShardRequest req = RecoverShardRequest.newBuilder().setCollection("docs").setShard(0).setFromNodeId("dn1")
+        .setAcceptDataLoss(true).build();
+    assertThatThrownBy(() -> admin.recoverShard(req.toBuilder().setAcceptDataLoss(false).build()))
+        .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("accept_data_loss");
+    assertThatThrownBy(() -> admin.recoverShard(req.toBuilder().setCollection("nope").build()))
+        .hasMessageContaining("NOT_FOUND");
+    assertThatThrownBy(() -> admin.recoverShard(req.toBuilder().setShard(4).build()))
+        .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("shard: 4 is out of range");
+    assertThatThrownBy(() -> admin.recoverShard(req.toBuilder().setFromNodeId("dn9").build()))
+        .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("from_node_id: dn9");
+    assertThatThrownBy(() -> admin.recoverShard(req))
+        .hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("only for a shard that lost a majority");
+
+    // Two of three destroyed: every shard (each is on every node) lost its majority.
+    for (String gone : List.of("dn2", "dn3")) {
+      stopDataNode(gone);
+      deleteTree(dir.resolve(gone));
+    }
+    DescribeCollectionResponse d = describe(collections);
+    for (int s = 0; s < 4; s++) {
+      RecoverShardRequest one = req.toBuilder().setShard(s).build();
+      RecoverShardResponse[] r = new RecoverShardResponse[1];
+      // refused while dn1 still takes itself for the leader of a shard it led
+      await().atMost(LONG).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+          .untilAsserted(() -> r[0] = admin.recoverShard(one));
+      System.out.println("recover-shard docs/" + s + ": " + r[0]);
+      assertThat(r[0].getSurvivorNodeId()).isEqualTo("dn1");
+      assertThat(r[0].getSurvivorAppliedIndex()).isPositive();
+      assertThat(r[0].hasLastKnownCommitIndex()).as("no other replica answers").isFalse();
+      assertThat(r[0].getDroppedNodeIdsList()).containsExactlyInAnyOrder("dn2", "dn3");
+      assertThat(r[0].getDetail()).contains("how many writes were lost is unknown");
+      ShardRef ref = ShardRef.newBuilder().setCollectionUuid(d.getCollection().getUuid()).setShard(s).build();
+      var dn1 = DataNodeGrpc.newBlockingStub(channel(nodes.get("dn1").port()));
+      long strong = dn1.shardIndex(ShardIndexRequest.newBuilder().addShards(ref)
+          .setConsistency(ReadConsistency.STRONG).build()).getEntries(0).getIndex();
+      assertThat(strong).as("a STRONG read index on the recovered shard").isGreaterThanOrEqualTo(
+          r[0].getSurvivorAppliedIndex());
+    }
+    assertThat(describe(collections).getShardsList()).allSatisfy(s ->
+        assertThat(s.getReplicasList()).singleElement().satisfies(r -> {
+          assertThat(r.getNodeId()).isEqualTo("dn1");
+          assertThat(r.getPoints()).isEqualTo(written);
+        }));
+    // New writes are applied (their log index continues past the kept rows), then the two nodes come
+    // back empty and a rebalance tops every shard up to RF 3: add-only moves, from no node.
+    int more = writeToEveryShard(collections, 1000);
+    dataNode("dn2");
+    dataNode("dn3");
+    await().atMost(LONG).until(() -> admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getNodesList()
+        .stream().filter(n -> n.getLive()).count() == 3);
+    RebalancePlanResponse topUp = admin.rebalanceApply(RebalanceRequest.getDefaultInstance());
+    assertThat(topUp.getMovesList()).hasSize(8).allSatisfy(m -> assertThat(m.getFromNode()).isEmpty());
+    assertEveryShardHasAllPoints(collections, written + more, 3);
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    try (var files = java.nio.file.Files.walk(root)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
+  }
+
   /** Each shard's replica nodes, sorted. */
   List<List<String>> placement(CollectionsGrpc.CollectionsBlockingStub collections) {
     return describe(collections).getShardsList().stream()
@@ -310,7 +386,7 @@ class RebalanceTest {
       await().atMost(LONG).untilAsserted(() -> {
         var reply = DataNodeGrpc.newBlockingStub(channel(nodes.get(leader).port())).shardWrite(ShardWriteRequest.newBuilder()
             .setShard(ShardRef.newBuilder().setCollectionUuid(d.getCollection().getUuid()).setShard(s.getShard()))
-            .setRequestId("w-" + s.getShard()).setUpsert(up).build());
+            .setRequestId("w-" + base + "-" + s.getShard()).setUpsert(up).build());
         assertThat(reply.getStatus()).as(reply.getError()).isEqualTo(ShardWriteStatus.APPLIED);
       });
     }

@@ -104,8 +104,17 @@ public final class ReplicaAdmin {
         replicas.release(shard);
         yield done(shard, "replica on " + self + " deleted", req);
       }
+      case RECOVER_ALONE -> {
+        ShardGroups.Recovery r = replicas.recoverAlone(shard);
+        log.warn("shard {}: recreated alone on {} from its rows at applied index {}, {} entries of the old log"
+            + " proposed again (coordinator epoch {})", shard, self, r.keptIndex(), r.reproposed(),
+            req.getCoordinatorEpoch());
+        yield ReplicaAdminResponse.newBuilder().setOk(true).setHosted(true).setRole("LEADER")
+            .setAppliedIndex(r.keptIndex()).setReproposedEntries(r.reproposed())
+            .setDetail("shard " + shard + " recreated with " + self + " as its only voter").build();
+      }
       case ACTION_NOT_SET -> throw QuiverException.invalid(
-          "action is missing: give add, remove, transfer_leadership, promote, describe or drop_local");
+          "action is missing: give add, remove, transfer_leadership, promote, describe, drop_local or recover_alone");
     };
   }
 

@@ -229,6 +229,25 @@ public final class HostedReplicas implements AutoCloseable {
     }
   }
 
+  /**
+   * Majority loss: recreates this node's replica of {@code shard} as its group's only voter, keeping
+   * its rows ({@link ShardGroups#recoverAlone}). On the worker, so no reconciliation recreates the
+   * old group between the two steps; the replica stays served and its index is rebuilt from the rows.
+   */
+  public ShardGroups.Recovery recoverAlone(ShardId shard) {
+    try {
+      return worker.submit(() -> groups.recoverAlone(shard)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QuiverException(ErrorCode.UNAVAILABLE, "interrupted while recovering replica " + shard, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof QuiverException q) {
+        throw q;
+      }
+      throw new QuiverException(ErrorCode.INTERNAL, "recovering replica " + shard + " failed", e.getCause());
+    }
+  }
+
   /** The Raft peers of those of {@code nodes} that hold a lease with a Raft address. */
   private static List<ShardPeer> leased(ClusterSnapshot snapshot, List<NodeId> nodes) {
     List<ShardPeer> out = new ArrayList<>(nodes.size());

@@ -72,6 +72,8 @@ public final class ShardGroups implements AutoCloseable {
   private final AtomicLong callIds = new AtomicLong();
   private final Map<RaftGroupId, ShardId> shardsByGroup = new ConcurrentHashMap<>();
   private final Map<ShardId, CollectionConfig> configs = new ConcurrentHashMap<>();
+  /** Shards whose group {@link #recoverAlone} is recreating: their state machine seeds a snapshot. */
+  private final Set<ShardId> seeding = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final Thread closeWatcher;
   private final WriteAdmission admission;
@@ -95,7 +97,8 @@ public final class ShardGroups implements AutoCloseable {
     server = RaftServer.newBuilder()
         .setServerId(self)
         .setProperties(ShardRaftProperties.of(settings, dataDir.resolve("raft").toFile(), port))
-        .setStateMachineRegistry(gid -> new ShardStateMachine(shardOf(gid), store, listener, installs))
+        .setStateMachineRegistry(gid -> new ShardStateMachine(shardOf(gid), store, listener, installs,
+            seeding.contains(shardOf(gid))))
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
@@ -217,6 +220,133 @@ public final class ShardGroups implements AutoCloseable {
     shardsByGroup.remove(gid);
     configs.remove(shard);
     log.info("shard {} replica removed", shard);
+  }
+
+  /**
+   * Majority loss: recreates this node's replica of {@code shard} as a group of one voter, itself,
+   * keeping its rows, and waits until it leads. The old division goes with its log and snapshots
+   * (the group id stays); the new one starts from a snapshot of the kept rows, so its log continues
+   * after their applied index (see {@code ShardStateMachine.seedSnapshot}). The entries the old log
+   * held past the rows (a write acknowledged at ALL may sit there, uncommitted as far as this
+   * replica knows) are proposed again, in order, under their request ids, so none is lost or applied
+   * twice. Writes the old group committed that never reached this replica are lost: the caller
+   * reports that. Also works when only the rows are left (a crash between the two steps); a replica
+   * that is already its group's only voter is left as it is.
+   *
+   * @throws QuiverException SHARD_NOT_HOSTED when this node has no rows of the shard, UNAVAILABLE
+   *     when the new group does not elect this node or take the old entries within the admin timeout
+   */
+  public Recovery recoverAlone(ShardId shard) {
+    RaftGroupId gid = groupId(shard);
+    boolean hosted = isHosted(gid);
+    if (!hosted && !store.shards().contains(shard)) {
+      throw new QuiverException(ErrorCode.SHARD_NOT_HOSTED, "shard " + shard + " is not hosted on " + self);
+    }
+    List<ShardEntry> tail = List.of();
+    if (hosted) {
+      GroupConfiguration conf = configuration(shard);
+      if (conf.listeners().isEmpty() && conf.voters().equals(List.of(self()))) {
+        awaitLeading(shard);
+        return new Recovery(store.shard(shard).appliedIndex(), 0);
+      }
+      tail = unappliedTail(shard);
+      RaftClientReply reply = await(server.groupManagementAsync(GroupManagementRequest.newRemove(
+          clientId, self, callIds.incrementAndGet(), gid, true, false)), "remove the old group of shard " + shard);
+      if (!reply.isSuccess() && isHosted(gid)) {
+        throw new QuiverException(ErrorCode.INTERNAL, "shard " + shard + ": removing the old group failed",
+            reply.getException());
+      }
+    }
+    shardsByGroup.put(gid, shard);
+    seeding.add(shard);
+    try {
+      RaftClientReply reply = await(server.groupManagementAsync(GroupManagementRequest.newAdd(clientId, self,
+          callIds.incrementAndGet(), RaftGroup.valueOf(gid, List.of(raftPeer(self(), RaftPeerRole.FOLLOWER))))),
+          "recreate the group of shard " + shard);
+      if (!reply.isSuccess() && !isHosted(gid)) {
+        throw new QuiverException(ErrorCode.INTERNAL, "shard " + shard + ": recreating the group failed",
+            reply.getException());
+      }
+    } finally {
+      seeding.remove(shard);
+    }
+    long kept = store.shard(shard).appliedIndex();
+    log.warn("shard {} recreated as a group of one voter, {}, from its rows at applied index {}; {} entries of the"
+        + " old log proposed again", shard, self, kept, tail.size());
+    awaitLeading(shard);
+    for (ShardEntry e : tail) {
+      repropose(shard, e);
+    }
+    return new Recovery(kept, tail.size());
+  }
+
+  /** Proposes an entry of the old log again under its request id, retrying what may still succeed. */
+  private void repropose(ShardId shard, ShardEntry e) {
+    long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+    WriteOutcome o;
+    do {
+      o = await(write(shard, e.requestId(), e.op(), WriteLevel.QUORUM, Duration.ofSeconds(10)),
+          "propose request " + e.requestId() + " of the old log of shard " + shard + " again");
+      if (o.status() == WriteOutcome.Status.APPLIED) {
+        return;
+      }
+    } while ((o.status() == WriteOutcome.Status.UNKNOWN || o.code().retryable()) && System.nanoTime() < deadline
+        && pause(200));
+    throw new QuiverException(ErrorCode.UNAVAILABLE, "shard " + shard + ": request " + e.requestId()
+        + " of the old log was not applied in the recreated group: " + o.message() + "; run the recovery again");
+  }
+
+  private static boolean pause(long millis) {
+    try {
+      Thread.sleep(millis);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** What {@link #recoverAlone} kept: the rows' applied index, and the old log's entries past it proposed again. */
+  public record Recovery(long keptIndex, int reproposed) {}
+
+  /** The local log's data entries past the rows' applied index, in order. */
+  private List<ShardEntry> unappliedTail(ShardId shard) {
+    RaftServer.Division d = requireDivision(shard);
+    var raftLog = d.getRaftLog();
+    var last = raftLog.getLastEntryTermIndex();
+    List<ShardEntry> out = new ArrayList<>();
+    if (last == null) {
+      return out;
+    }
+    long from = Math.max(store.shard(shard).appliedIndex() + 1, raftLog.getStartIndex());
+    for (long i = from; i <= last.getIndex(); i++) {
+      try {
+        var entry = raftLog.get(i);
+        if (entry != null && entry.hasStateMachineLogEntry()) {
+          out.add(ShardEntry.decode(entry.getStateMachineLogEntry().getLogData().toByteArray()));
+        }
+      } catch (org.apache.ratis.server.raftlog.RaftLogIOException e) {
+        throw new QuiverException(ErrorCode.INTERNAL, "shard " + shard + ": cannot read log entry " + i
+            + " of the old group; nothing was changed", e);
+      }
+    }
+    return out;
+  }
+
+  private void awaitLeading(ShardId shard) {
+    long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      // Ready: the new term's first entry has committed, so writes are taken (not "not ready yet").
+      RaftServer.Division d = division(shard);
+      if (d != null && d.getInfo().isLeader() && d.getInfo().isLeaderReady()) {
+        return;
+      }
+      if (!pause(100)) {
+        throw new QuiverException(ErrorCode.UNAVAILABLE, "shard " + shard + ": interrupted waiting to lead");
+      }
+    }
+    throw new QuiverException(ErrorCode.UNAVAILABLE, "shard " + shard + ": the recreated group did not elect "
+        + self + " within " + ADMIN_TIMEOUT);
   }
 
   /**

@@ -59,6 +59,8 @@ final class ShardStateMachine extends BaseStateMachine {
   private final NodeStore nodeStore;
   private final ShardApplyListener listener;
   private final Counter installCounter;
+  /** Whether this division is a shard recovered alone, whose log must start after the kept rows. */
+  private final boolean seedFromStore;
   private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
   private final AtomicLong readable = new AtomicLong();
   private final AtomicInteger installs = new AtomicInteger();
@@ -67,12 +69,17 @@ final class ShardStateMachine extends BaseStateMachine {
   private final TreeMap<Long, List<CompletableFuture<Long>>> waiters = new TreeMap<>();
   private volatile ShardStore store;
 
-  /** {@code installCounter} counts snapshots installed from a leader, for every replica of the node. */
-  ShardStateMachine(ShardId shard, NodeStore nodeStore, ShardApplyListener listener, Counter installCounter) {
+  /**
+   * {@code installCounter} counts snapshots installed from a leader, for every replica of the node.
+   * {@code seedFromStore} is set only for a group recreated over kept rows (see {@link #seedSnapshot}).
+   */
+  ShardStateMachine(ShardId shard, NodeStore nodeStore, ShardApplyListener listener, Counter installCounter,
+      boolean seedFromStore) {
     this.shard = shard;
     this.nodeStore = nodeStore;
     this.listener = listener;
     this.installCounter = installCounter;
+    this.seedFromStore = seedFromStore;
   }
 
   ShardId shard() {
@@ -85,6 +92,9 @@ final class ShardStateMachine extends BaseStateMachine {
       super.initialize(server, groupId, raftStorage);
       snapshots.init(raftStorage);
       store = nodeStore.openShard(shard);
+      if (seedFromStore) {
+        seedSnapshot();
+      }
       SingleFileSnapshotInfo snapshot = snapshots.getLatestSnapshot();
       boolean loaded = loadSnapshotIfAhead(snapshot);
       listener.onReset(shard, store);
@@ -94,6 +104,30 @@ final class ShardStateMachine extends BaseStateMachine {
       }
       log.debug("shard {} opened at applied index {}", shard, store.appliedIndex());
     });
+  }
+
+  /**
+   * A group recreated over kept rows ({@code ShardGroups.recoverAlone}) has a new, empty log whose
+   * indexes would start at 0, below the rows' applied index: {@link #applyTransaction} would take
+   * every new entry up to there for a replay and skip it. Ratis 3.2 opens the log after this
+   * initialize, starting it after {@link #getLatestSnapshot()} (ServerState.initialize), so a
+   * snapshot of the rows written here makes the log start at appliedIndex + 1; the same file
+   * installs the rows on every replica that joins later.
+   *
+   * <p>The snapshot's term is 0, not the rows' term: the new group counts terms from 1 again, and
+   * a snapshot at an old, higher term would rank a replica holding only it above candidates with
+   * newer entries (Raft compares the last term first), and Ratis refuses entries whose term is
+   * below the log's last.
+   */
+  private void seedSnapshot() throws IOException {
+    long index = store.appliedIndex();
+    SingleFileSnapshotInfo latest = snapshots.getLatestSnapshot();
+    if (index <= 0 || (latest != null && latest.getIndex() >= index)) {
+      return;
+    }
+    writeSnapshot(store, 0, index);
+    updateLastAppliedTermIndex(0, index);
+    log.info("shard {}: recreated group starts after a snapshot of the kept rows at index {}", shard, index);
   }
 
   @Override
@@ -235,9 +269,17 @@ final class ShardStateMachine extends BaseStateMachine {
     if (latest != null && latest.getIndex() >= index) {
       return latest.getIndex();
     }
+    writeSnapshot(s, term, index);
+    log.debug("shard {} snapshot at {}:{}", shard, term, index);
+    return index;
+  }
+
+  /** Exports the rows as the snapshot at {@code term:index}, with Ratis's MD5 file, and makes it the latest. */
+  private void writeSnapshot(ShardStore s, long term, long index) throws IOException {
     // The log behind this index may be purged next, so the rows it made must be durable first.
     nodeStore.syncWal();
     File file = snapshots.getSnapshotFile(term, index);
+    java.nio.file.Files.createDirectories(file.toPath().getParent());
     ShardExport.export(s, file.toPath());
     // Ratis's computeMd5ForFile feeds a mapped buffer through MessageDigest's slow ByteBuffer
     // path; a stream of byte arrays takes the intrinsic one. This runs on the apply thread.
@@ -247,8 +289,6 @@ final class ShardStateMachine extends BaseStateMachine {
     }
     MD5FileUtil.saveMD5File(file, md5);
     snapshots.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), term, index));
-    log.debug("shard {} snapshot at {}:{}", shard, term, index);
-    return index;
   }
 
   @Override

@@ -9,10 +9,19 @@ import io.quiver.proto.v1.ClusterStatusResponse;
 import io.quiver.proto.v1.DrainRequest;
 import io.quiver.proto.v1.RebalancePlanResponse;
 import io.quiver.proto.v1.RebalanceRequest;
+import io.quiver.proto.v1.RecoverShardRequest;
+import io.quiver.proto.v1.RecoverShardResponse;
 import io.quiver.proto.v1.UndrainRequest;
+import java.time.Duration;
 
 /** Admin, forwarded to the leading coordinator. */
 public final class AdminProxy extends AdminGrpc.AdminImplBase {
+  /**
+   * A recovery waits for the recreated group to elect (an election timeout) and for the survivor's
+   * old entries to commit again: longer than a request, so the caller's deadline governs up to this.
+   */
+  static final Duration RECOVER_LIMIT = Duration.ofMinutes(2);
+
   private final CoordinatorLink link;
 
   public AdminProxy(CoordinatorLink link) {
@@ -42,5 +51,10 @@ public final class AdminProxy extends AdminGrpc.AdminImplBase {
   @Override
   public void undrain(UndrainRequest req, StreamObserver<RebalancePlanResponse> out) {
     reply(out, link.call(AdminGrpc::newBlockingStub, s -> s.undrain(req)));
+  }
+
+  @Override
+  public void recoverShard(RecoverShardRequest req, StreamObserver<RecoverShardResponse> out) {
+    reply(out, link.call(AdminGrpc::newBlockingStub, s -> s.recoverShard(req), RECOVER_LIMIT));
   }
 }

@@ -28,12 +28,17 @@ public final class CoordinatorLink {
    * @throws QuiverException UNAVAILABLE when no coordinator leads, else the coordinator's own error
    */
   <S extends AbstractBlockingStub<S>, T> T call(Function<Channel, S> stub, Function<S, T> call) {
+    return call(stub, call, requestDeadline);
+  }
+
+  /** As {@link #call(Function, Function)}, for work that may take longer than a request: up to {@code limit}. */
+  <S extends AbstractBlockingStub<S>, T> T call(Function<Channel, S> stub, Function<S, T> call, Duration limit) {
     LeaderInfo leader = cluster.snapshot().leader();
     if (leader == null) {
       throw QuiverException.unavailable("no coordinator leads right now; retry shortly");
     }
     try {
-      return call.apply(stub.apply(channels.channel(leader.address())).withDeadline(Deadlines.forRequest(requestDeadline)));
+      return call.apply(stub.apply(channels.channel(leader.address())).withDeadline(Deadlines.forRequest(limit)));
     } catch (StatusRuntimeException e) {
       throw GrpcErrors.toQuiver(e);
     }
