@@ -6,7 +6,7 @@ import io.quiver.common.shard.ShardId;
  * A local replica as status and describe show it.
  *
  * @param role LEADER, FOLLOWER, CANDIDATE, LISTENER, or {@link #CLOSED} when Ratis has closed the
- *     division
+ *     division (the node starts a closed learner again; see ShardGroups)
  * @param leaderPeerId the leader this replica knows, or null
  * @param appliedIndex the applied index reads see
  * @param logStartIndex the first index still in the local log (above 1 once purged behind a snapshot)

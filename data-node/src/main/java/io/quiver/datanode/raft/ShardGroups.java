@@ -66,6 +66,8 @@ public final class ShardGroups implements AutoCloseable {
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
   /** How often the divisions' roles are checked against their configurations ({@link #keepRoles}). */
   private static final Duration ROLE_CHECK = Duration.ofMillis(500);
+  /** A learner replica that Ratis closed is started again at most this often. */
+  private static final Duration REVIVE_INTERVAL = Duration.ofSeconds(30);
 
   private final NodeIdentity identity;
   private final RaftSettings settings;
@@ -82,6 +84,8 @@ public final class ShardGroups implements AutoCloseable {
   private final Object divisionChanges = new Object();
   /** Divisions taken down by {@link #restart} whose new start failed: group to start again; under divisionChanges. */
   private final Map<RaftGroupId, RaftGroup> restartPending = new ConcurrentHashMap<>();
+  /** When each closed learner replica was last started again; under divisionChanges. */
+  private final Map<RaftGroupId, Long> revivedAt = new ConcurrentHashMap<>();
   private final ScheduledExecutorService roleKeeper;
   private final WriteAdmission admission;
 
@@ -226,6 +230,7 @@ public final class ShardGroups implements AutoCloseable {
     RaftGroupId gid = groupId(shard);
     synchronized (divisionChanges) {
       restartPending.remove(gid);
+      revivedAt.remove(gid);
       if (isHosted(gid)) {
         RaftClientReply reply = await(server.groupManagementAsync(GroupManagementRequest.newRemove(
             clientId, self, callIds.incrementAndGet(), gid, true, false)), "remove replica of shard " + shard);
@@ -546,10 +551,17 @@ public final class ShardGroups implements AutoCloseable {
 
   /**
    * Brings each division's Ratis role in line with its group's configuration (every
-   * {@link #ROLE_CHECK}, on its own thread): a learner that the group has made a voter — in a
-   * committed, stable configuration — but whose division still runs as a listener is restarted,
-   * and so starts as a follower that votes and can lead (Ratis 3.2 changes a listener's role only
-   * at start).
+   * {@link #ROLE_CHECK}, on its own thread):
+   *
+   * <ul>
+   *   <li>a learner that the group has made a voter — in a committed, stable configuration — but
+   *       whose division still runs as a listener is restarted, and so starts as a follower that
+   *       votes and can lead (Ratis 3.2 changes a listener's role only at start);
+   *   <li>a learner whose division Ratis closed (an error in its log or state machine) is started
+   *       again from its log and rows, at most every {@link #REVIVE_INTERVAL}, so that a move
+   *       waiting for it can finish. A closed voter is left alone: Ratis closes one it was told had
+   *       left the group, and the coordinator deletes that replica.
+   * </ul>
    */
   private void keepRoles() {
     try {
@@ -576,6 +588,9 @@ public final class ShardGroups implements AutoCloseable {
         LifeCycle.State state = d.getInfo().getLifeCycleState();
         if (state == LifeCycle.State.RUNNING && d.getInfo().isListener() && votesInCommittedConfiguration(d)) {
           restart(shard, d, "the group made it a voter; its division ran as a listener");
+        } else if ((state == LifeCycle.State.CLOSED || state == LifeCycle.State.EXCEPTION) && !isVoter(d)
+            && revivable(gid)) {
+          restart(shard, d, "Ratis closed the division of this learner");
         }
       } catch (RuntimeException e) {
         log.warn("checking the role of the replica of shard {} on {} failed: {}", shard, self, e.toString());
@@ -593,6 +608,11 @@ public final class ShardGroups implements AutoCloseable {
     return d.getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER).stream().anyMatch(p -> p.getId().equals(self));
   }
 
+  private boolean revivable(RaftGroupId gid) {
+    Long last = revivedAt.get(gid);
+    return last == null || System.nanoTime() - last >= REVIVE_INTERVAL.toNanos();
+  }
+
   /**
    * Stops the division and starts it again from its directory (its log, its configuration) and
    * its rows, which both stay: what a restart of the node does, for one replica.
@@ -608,6 +628,9 @@ public final class ShardGroups implements AutoCloseable {
       conf.getCurrentPeers(RaftPeerRole.FOLLOWER).forEach(p -> peers.add(withRole(p, RaftPeerRole.FOLLOWER)));
       conf.getCurrentPeers(RaftPeerRole.LISTENER).forEach(p -> peers.add(withRole(p, RaftPeerRole.LISTENER)));
       log.info("shard {}: restarting its replica on {} ({})", shard, self, why);
+      if (isClosed(d)) {
+        revivedAt.put(gid, System.nanoTime());
+      }
       RaftClientReply reply = await(server.groupManagementAsync(GroupManagementRequest.newRemove(
           clientId, self, callIds.incrementAndGet(), gid, false, false)), "stop replica of shard " + shard);
       if (!reply.isSuccess() && isHosted(gid)) {

@@ -93,6 +93,18 @@ class LearnerDivisionTest {
     assertThat(b.groups.store(shard).countLive()).isEqualTo(20);
   }
 
+  @Test
+  void aLearnerWhoseDivisionRatisClosedIsStartedAgainAndCatchesUp() throws Exception {
+    ShardId shard = groupWithAdmittedLearner();
+
+    // what Ratis does to a division whose log or state machine failed
+    b.groups.server().getDivision(ShardGroups.groupId(shard)).close();
+    WriteOutcome meanwhile = write(shard, List.of(a), "meanwhile", batch(0, 10, 0), WriteLevel.QUORUM);
+    await().atMost(Shards.WAIT).until(() -> role(b, shard).equals("LISTENER"));
+    awaitApplied(b, shard, meanwhile.logIndex());
+    assertThat(b.groups.store(shard).countLive()).isEqualTo(10);
+  }
+
   /** A new shard led by {@code a}, with {@code b} admitted as its learner. */
   private ShardId groupWithAdmittedLearner() {
     ShardId shard = Shards.newShard();
