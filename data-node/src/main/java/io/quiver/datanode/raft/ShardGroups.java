@@ -557,10 +557,11 @@ public final class ShardGroups implements AutoCloseable {
    *   <li>a learner that the group has made a voter — in a committed, stable configuration — but
    *       whose division still runs as a listener is restarted, and so starts as a follower that
    *       votes and can lead (Ratis 3.2 changes a listener's role only at start);
-   *   <li>a learner whose division Ratis closed (an error in its log or state machine) is started
-   *       again from its log and rows, at most every {@link #REVIVE_INTERVAL}, so that a move
-   *       waiting for it can finish. A closed voter is left alone: Ratis closes one it was told had
-   *       left the group, and the coordinator deletes that replica.
+   *   <li>a learner (a listener in its own configuration) whose division Ratis closed (an error in
+   *       its log or state machine) is started again from its log and rows, at most every
+   *       {@link #REVIVE_INTERVAL}, so that a move waiting for it can finish. Any other closed
+   *       division is left alone: Ratis closes a voter that has left the group (it stands for
+   *       election and is told to shut down), and the coordinator deletes that replica.
    * </ul>
    */
   private void keepRoles() {
@@ -588,8 +589,8 @@ public final class ShardGroups implements AutoCloseable {
         LifeCycle.State state = d.getInfo().getLifeCycleState();
         if (state == LifeCycle.State.RUNNING && d.getInfo().isListener() && votesInCommittedConfiguration(d)) {
           restart(shard, d, "the group made it a voter; its division ran as a listener");
-        } else if ((state == LifeCycle.State.CLOSED || state == LifeCycle.State.EXCEPTION) && !isVoter(d)
-            && revivable(gid)) {
+        } else if ((state == LifeCycle.State.CLOSED || state == LifeCycle.State.EXCEPTION)
+            && isIn(d, RaftPeerRole.LISTENER) && revivable(gid)) {
           restart(shard, d, "Ratis closed the division of this learner");
         }
       } catch (RuntimeException e) {
@@ -600,12 +601,13 @@ public final class ShardGroups implements AutoCloseable {
 
   private boolean votesInCommittedConfiguration(RaftServer.Division d) {
     var conf = d.getRaftConf();
-    return isVoter(d) && conf.getPreviousPeers(RaftPeerRole.FOLLOWER).isEmpty()
+    return isIn(d, RaftPeerRole.FOLLOWER) && conf.getPreviousPeers(RaftPeerRole.FOLLOWER).isEmpty()
         && d.getRaftLog().getLastCommittedIndex() >= conf.getLogEntryIndex();
   }
 
-  private boolean isVoter(RaftServer.Division d) {
-    return d.getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER).stream().anyMatch(p -> p.getId().equals(self));
+  /** Whether the division's own configuration names this node in {@code role} (FOLLOWER: a voter). */
+  private boolean isIn(RaftServer.Division d, RaftPeerRole role) {
+    return d.getRaftConf().getCurrentPeers(role).stream().anyMatch(p -> p.getId().equals(self));
   }
 
   private boolean revivable(RaftGroupId gid) {
