@@ -271,7 +271,7 @@ public final class ShardGroups implements AutoCloseable {
       return done(refused);
     }
     RaftClientRequest request = RaftClientRequest.newBuilder()
-        .setClientId(clientId).setServerId(self).setGroupId(division.getGroup().getGroupId())
+        .setClientId(clientId).setServerId(self).setGroupId(division.getMemberId().getGroupId())
         .setCallId(callIds.incrementAndGet())
         .setMessage(Message.valueOf(ByteString.copyFrom(entry)))
         .setType(level == WriteLevel.ALL
@@ -396,7 +396,7 @@ public final class ShardGroups implements AutoCloseable {
 
   private CompletableFuture<Long> readIndex(ShardId shard, RaftServer.Division division, Duration timeout) {
     RaftClientRequest request = RaftClientRequest.newBuilder()
-        .setClientId(clientId).setServerId(self).setGroupId(division.getGroup().getGroupId())
+        .setClientId(clientId).setServerId(self).setGroupId(division.getMemberId().getGroupId())
         .setCallId(callIds.incrementAndGet())
         .setMessage(Message.valueOf(ByteString.copyFrom(ShardEntry.barrier())))
         .setType(RaftClientRequest.readRequestType())
@@ -620,7 +620,7 @@ public final class ShardGroups implements AutoCloseable {
    * its rows, which both stay: what a restart of the node does, for one replica.
    */
   private void restart(ShardId shard, RaftServer.Division d, String why) {
-    RaftGroupId gid = d.getGroup().getGroupId();
+    RaftGroupId gid = d.getMemberId().getGroupId();
     synchronized (divisionChanges) {
       if (divisionOrNull(gid) != d || !shardsByGroup.containsKey(gid)) {
         return; // removed or restarted meanwhile

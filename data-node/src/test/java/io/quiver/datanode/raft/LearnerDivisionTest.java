@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,27 @@ class LearnerDivisionTest {
     WriteOutcome meanwhile = write(shard, List.of(a), "meanwhile", batch(0, 10, 0), WriteLevel.QUORUM);
     await().atMost(Shards.WAIT).until(() -> role(b, shard).equals("LISTENER"));
     awaitApplied(b, shard, meanwhile.logIndex());
+    assertThat(b.groups.store(shard).countLive()).isEqualTo(10);
+  }
+
+  @Test
+  void writesReachTheLeaderWhileAPromotionIsInItsJointConfiguration() throws Exception {
+    ShardId shard = groupWithAdmittedLearner();
+    // the promoted learner is down: the joint configuration (old: b a listener; new: b a voter)
+    // cannot commit and stays; Ratis's Division.getGroup() lists b twice in it and throws
+    String learner = b.peer().peerId();
+    b.stop();
+    CompletableFuture<Void> promoted = a.groups.membership().promote(shard, learner, Duration.ofSeconds(60));
+    await().atMost(Shards.WAIT).until(() -> !a.groups.server().getDivision(ShardGroups.groupId(shard)).getRaftConf()
+        .getPreviousPeers(RaftPeerRole.LISTENER).isEmpty());
+    WriteOutcome during = a.groups.write(shard, "during", batch(0, 10, 0), WriteLevel.QUORUM, Duration.ofSeconds(1))
+        .get(30, TimeUnit.SECONDS);
+    assertThat(during.status()).isEqualTo(WriteOutcome.Status.UNKNOWN); // not committed without b
+    b.start();
+    promoted.get(60, TimeUnit.SECONDS);
+    WriteOutcome retried = write(shard, nodes, "during", batch(0, 10, 0), WriteLevel.ALL);
+    assertThat(retried.status()).isEqualTo(WriteOutcome.Status.APPLIED);
+    awaitApplied(b, shard, retried.logIndex());
     assertThat(b.groups.store(shard).countLive()).isEqualTo(10);
   }
 
