@@ -633,14 +633,26 @@ public final class ShardGroups implements AutoCloseable {
       if (isClosed(d)) {
         revivedAt.put(gid, System.nanoTime());
       }
-      RaftClientReply reply = await(server.groupManagementAsync(GroupManagementRequest.newRemove(
-          clientId, self, callIds.incrementAndGet(), gid, false, false)), "stop replica of shard " + shard);
+      // Pending before the stop: a stop that outlasts the wait must still be followed by a start
+      // (from the directory; ensureReplica would format a new one), never by nothing.
+      RaftGroup group = RaftGroup.valueOf(gid, peers);
+      restartPending.put(gid, group);
+      RaftClientReply reply;
+      try {
+        reply = await(server.groupManagementAsync(GroupManagementRequest.newRemove(
+            clientId, self, callIds.incrementAndGet(), gid, false, false)), "stop replica of shard " + shard);
+      } catch (QuiverException e) {
+        if (isHosted(gid)) {
+          restartPending.remove(gid);
+        }
+        throw e;
+      }
       if (!reply.isSuccess() && isHosted(gid)) {
+        restartPending.remove(gid);
         log.warn("shard {}: stopping its replica for a restart failed: {}", shard, reply.getException());
         return;
       }
-      restartPending.put(gid, RaftGroup.valueOf(gid, peers));
-      start(restartPending.get(gid));
+      start(group);
     }
   }
 
