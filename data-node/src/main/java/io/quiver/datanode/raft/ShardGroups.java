@@ -29,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,6 +64,10 @@ import org.slf4j.LoggerFactory;
 public final class ShardGroups implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ShardGroups.class);
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+  /** How often the divisions' roles are checked against their configurations ({@link #keepRoles}). */
+  private static final Duration ROLE_CHECK = Duration.ofMillis(500);
+  /** A learner replica that Ratis closed is started again at most this often. */
+  private static final Duration REVIVE_INTERVAL = Duration.ofSeconds(30);
 
   private final NodeIdentity identity;
   private final RaftSettings settings;
@@ -76,6 +82,13 @@ public final class ShardGroups implements AutoCloseable {
   private final Set<ShardId> seeding = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final Thread closeWatcher;
+  /** Creating, removing and restarting divisions happen one at a time, under this lock. */
+  private final Object divisionChanges = new Object();
+  /** Divisions taken down by {@link #restart} whose new start failed: group to start again; under divisionChanges. */
+  private final Map<RaftGroupId, RaftGroup> restartPending = new ConcurrentHashMap<>();
+  /** When each closed learner replica was last started again; under divisionChanges. */
+  private final Map<RaftGroupId, Long> revivedAt = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService roleKeeper;
   private final WriteAdmission admission;
   private final ResourceBudget budget;
 
@@ -103,6 +116,9 @@ public final class ShardGroups implements AutoCloseable {
         .build();
     server.start();
     closeWatcher = Thread.ofPlatform().daemon().name("raft-close-watch-" + identity.nodeId()).start(this::watchClose);
+    roleKeeper = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("raft-roles-" + identity.nodeId()).factory());
+    roleKeeper.scheduleWithFixedDelay(this::keepRoles, ROLE_CHECK.toMillis(), ROLE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     log.info("raft server {} at {} hosting {} shard replicas", self, identity.raftAddress(), store.shards().size());
   }
 
@@ -183,24 +199,33 @@ public final class ShardGroups implements AutoCloseable {
     }
     List<RaftPeer> peers = new ArrayList<>();
     voters.forEach(p -> peers.add(raftPeer(p, RaftPeerRole.FOLLOWER)));
-    // This node's own replica always starts as a follower, even when it joins as a learner: Ratis
-    // 3.2 never changes the role of a division that started as a listener, so a promoted learner
-    // would count toward the quorum in the leader's configuration yet neither vote nor stand for
-    // election. A follower outside the voters is what Ratis's own staging uses for a new peer: the
-    // voters refuse its vote requests until the configuration names it.
-    listeners.forEach(p -> peers.add(raftPeer(p, p.peerId().equals(self.toString()) ? RaftPeerRole.FOLLOWER
-        : RaftPeerRole.LISTENER)));
+    // A joining replica starts as a Ratis listener, this node's own included. A listener never
+    // stands for election; a division that starts as a follower outside the voters does, as soon
+    // as no leader has reached it for an election timeout (before the leader admits it, or in any
+    // heartbeat gap after), and Ratis then closes it for good: the leader answers the vote request
+    // of a peer outside its configuration with "shut down", and a candidate that finds itself
+    // outside its own configuration shuts itself down. Ratis 3.2 never turns a listener into a
+    // follower when the configuration promotes it; keepRoles restarts the division for that.
+    listeners.forEach(p -> peers.add(raftPeer(p, RaftPeerRole.LISTENER)));
     if (peers.stream().noneMatch(p -> p.getId().equals(self))) {
       throw QuiverException.invalid("shard " + shard + ": this node " + self + " is not in the group " + peers);
     }
-    shardsByGroup.put(gid, shard);
-    store.openShard(shard);
-    RaftClientReply reply = await(server.groupManagementAsync(
-        GroupManagementRequest.newAdd(clientId, self, callIds.incrementAndGet(), RaftGroup.valueOf(gid, peers))),
-        "add replica of shard " + shard);
-    if (!reply.isSuccess() && !isHosted(gid)) {
-      throw new QuiverException(ErrorCode.INTERNAL, "shard " + shard + ": adding the replica failed",
-          reply.getException());
+    synchronized (divisionChanges) {
+      if (isHosted(gid)) {
+        return;
+      }
+      if (restartPending.containsKey(gid)) {
+        throw new QuiverException(ErrorCode.UNAVAILABLE, "shard " + shard + ": its replica is being restarted");
+      }
+      shardsByGroup.put(gid, shard);
+      store.openShard(shard);
+      RaftClientReply reply = await(server.groupManagementAsync(
+          GroupManagementRequest.newAdd(clientId, self, callIds.incrementAndGet(), RaftGroup.valueOf(gid, peers))),
+          "add replica of shard " + shard);
+      if (!reply.isSuccess() && !isHosted(gid)) {
+        throw new QuiverException(ErrorCode.INTERNAL, "shard " + shard + ": adding the replica failed",
+            reply.getException());
+      }
     }
     log.info("shard {} replica created, group {}", shard, peers);
   }
@@ -208,17 +233,21 @@ public final class ShardGroups implements AutoCloseable {
   /** Stops this node's replica of {@code shard} and deletes its log and rows. */
   public void removeReplica(ShardId shard) {
     RaftGroupId gid = groupId(shard);
-    if (isHosted(gid)) {
-      RaftClientReply reply = await(server.groupManagementAsync(GroupManagementRequest.newRemove(
-          clientId, self, callIds.incrementAndGet(), gid, true, false)), "remove replica of shard " + shard);
-      if (!reply.isSuccess() && isHosted(gid)) {
-        throw new QuiverException(ErrorCode.INTERNAL, "shard " + shard + ": removing the replica failed",
-            reply.getException());
+    synchronized (divisionChanges) {
+      restartPending.remove(gid);
+      revivedAt.remove(gid);
+      if (isHosted(gid)) {
+        RaftClientReply reply = await(server.groupManagementAsync(GroupManagementRequest.newRemove(
+            clientId, self, callIds.incrementAndGet(), gid, true, false)), "remove replica of shard " + shard);
+        if (!reply.isSuccess() && isHosted(gid)) {
+          throw new QuiverException(ErrorCode.INTERNAL, "shard " + shard + ": removing the replica failed",
+              reply.getException());
+        }
       }
+      store.dropShard(shard);
+      shardsByGroup.remove(gid);
+      configs.remove(shard);
     }
-    store.dropShard(shard);
-    shardsByGroup.remove(gid);
-    configs.remove(shard);
     log.info("shard {} replica removed", shard);
   }
 
@@ -374,7 +403,7 @@ public final class ShardGroups implements AutoCloseable {
       return done(refused);
     }
     RaftClientRequest request = RaftClientRequest.newBuilder()
-        .setClientId(clientId).setServerId(self).setGroupId(division.getGroup().getGroupId())
+        .setClientId(clientId).setServerId(self).setGroupId(division.getMemberId().getGroupId())
         .setCallId(callIds.incrementAndGet())
         .setMessage(Message.valueOf(ByteString.copyFrom(entry)))
         .setType(level == WriteLevel.ALL
@@ -499,7 +528,7 @@ public final class ShardGroups implements AutoCloseable {
 
   private CompletableFuture<Long> readIndex(ShardId shard, RaftServer.Division division, Duration timeout) {
     RaftClientRequest request = RaftClientRequest.newBuilder()
-        .setClientId(clientId).setServerId(self).setGroupId(division.getGroup().getGroupId())
+        .setClientId(clientId).setServerId(self).setGroupId(division.getMemberId().getGroupId())
         .setCallId(callIds.incrementAndGet())
         .setMessage(Message.valueOf(ByteString.copyFrom(ShardEntry.barrier())))
         .setType(RaftClientRequest.readRequestType())
@@ -542,6 +571,11 @@ public final class ShardGroups implements AutoCloseable {
     }
     var info = d.getInfo();
     ShardStateMachine sm = (ShardStateMachine) d.getStateMachine();
+    if (isClosed(d)) {
+      // Ratis closed the division (its role and log are gone): say so rather than fail on them.
+      return java.util.Optional.of(new ReplicaStatus(shard, ReplicaStatus.CLOSED, null, -1, sm.readableIndex(), -1, -1,
+          sm.snapshotInstalls()));
+    }
     RaftPeerId leader = info.getLeaderId();
     return java.util.Optional.of(new ReplicaStatus(shard, info.getCurrentRole().name(),
         leader == null ? null : leader.toString(), info.getCurrentTerm(), sm.readableIndex(),
@@ -643,6 +677,149 @@ public final class ShardGroups implements AutoCloseable {
     return CompletableFuture.completedFuture(value);
   }
 
+  private static boolean isClosed(RaftServer.Division d) {
+    return d.getInfo().getLifeCycleState().isClosingOrClosed() || d.getInfo().getLifeCycleState() == LifeCycle.State.EXCEPTION;
+  }
+
+  /**
+   * Brings each division's Ratis role in line with its group's configuration (every
+   * {@link #ROLE_CHECK}, on its own thread):
+   *
+   * <ul>
+   *   <li>a learner that the group has made a voter — in a committed, stable configuration — but
+   *       whose division still runs as a listener is restarted, and so starts as a follower that
+   *       votes and can lead (Ratis 3.2 changes a listener's role only at start);
+   *   <li>a learner (a listener in its own configuration) whose division Ratis closed (an error in
+   *       its log or state machine) is started again from its log and rows, at most every
+   *       {@link #REVIVE_INTERVAL}, so that a move waiting for it can finish. Any other closed
+   *       division is left alone: Ratis closes a voter that has left the group (it stands for
+   *       election and is told to shut down), and the coordinator deletes that replica.
+   * </ul>
+   */
+  private void keepRoles() {
+    try {
+      synchronized (divisionChanges) {
+        for (RaftGroup pending : List.copyOf(restartPending.values())) {
+          start(pending);
+        }
+      }
+      keepRolesOfHosted();
+    } catch (RuntimeException e) {
+      // never let the exception end the schedule
+      log.warn("checking the roles of the replicas on {} failed: {}", self, e.toString());
+    }
+  }
+
+  private void keepRolesOfHosted() {
+    for (RaftGroupId gid : server.getGroupIds()) {
+      ShardId shard = shardsByGroup.get(gid);
+      RaftServer.Division d = shard == null ? null : divisionOrNull(gid);
+      if (d == null) {
+        continue;
+      }
+      try {
+        LifeCycle.State state = d.getInfo().getLifeCycleState();
+        if (state == LifeCycle.State.RUNNING && d.getInfo().isListener() && votesInCommittedConfiguration(d)) {
+          restart(shard, d, "the group made it a voter; its division ran as a listener");
+        } else if ((state == LifeCycle.State.CLOSED || state == LifeCycle.State.EXCEPTION)
+            && isIn(d, RaftPeerRole.LISTENER) && revivable(gid)) {
+          restart(shard, d, "Ratis closed the division of this learner");
+        }
+      } catch (RuntimeException e) {
+        log.warn("checking the role of the replica of shard {} on {} failed: {}", shard, self, e.toString());
+      }
+    }
+  }
+
+  private boolean votesInCommittedConfiguration(RaftServer.Division d) {
+    var conf = d.getRaftConf();
+    return isIn(d, RaftPeerRole.FOLLOWER) && conf.getPreviousPeers(RaftPeerRole.FOLLOWER).isEmpty()
+        && d.getRaftLog().getLastCommittedIndex() >= conf.getLogEntryIndex();
+  }
+
+  /** Whether the division's own configuration names this node in {@code role} (FOLLOWER: a voter). */
+  private boolean isIn(RaftServer.Division d, RaftPeerRole role) {
+    return d.getRaftConf().getCurrentPeers(role).stream().anyMatch(p -> p.getId().equals(self));
+  }
+
+  private boolean revivable(RaftGroupId gid) {
+    Long last = revivedAt.get(gid);
+    return last == null || System.nanoTime() - last >= REVIVE_INTERVAL.toNanos();
+  }
+
+  /**
+   * Stops the division and starts it again from its directory (its log, its configuration) and
+   * its rows, which both stay: what a restart of the node does, for one replica.
+   */
+  private void restart(ShardId shard, RaftServer.Division d, String why) {
+    RaftGroupId gid = d.getMemberId().getGroupId();
+    synchronized (divisionChanges) {
+      if (divisionOrNull(gid) != d || !shardsByGroup.containsKey(gid)) {
+        return; // removed or restarted meanwhile
+      }
+      var conf = d.getRaftConf();
+      List<RaftPeer> peers = new ArrayList<>();
+      conf.getCurrentPeers(RaftPeerRole.FOLLOWER).forEach(p -> peers.add(withRole(p, RaftPeerRole.FOLLOWER)));
+      conf.getCurrentPeers(RaftPeerRole.LISTENER).forEach(p -> peers.add(withRole(p, RaftPeerRole.LISTENER)));
+      log.info("shard {}: restarting its replica on {} ({})", shard, self, why);
+      if (isClosed(d)) {
+        revivedAt.put(gid, System.nanoTime());
+      }
+      // Pending before the stop: a stop that outlasts the wait must still be followed by a start
+      // (from the directory; ensureReplica would format a new one), never by nothing.
+      RaftGroup group = RaftGroup.valueOf(gid, peers);
+      restartPending.put(gid, group);
+      RaftClientReply reply;
+      try {
+        reply = await(server.groupManagementAsync(GroupManagementRequest.newRemove(
+            clientId, self, callIds.incrementAndGet(), gid, false, false)), "stop replica of shard " + shard);
+      } catch (QuiverException e) {
+        if (isHosted(gid)) {
+          restartPending.remove(gid);
+        }
+        throw e;
+      }
+      if (!reply.isSuccess() && isHosted(gid)) {
+        restartPending.remove(gid);
+        log.warn("shard {}: stopping its replica for a restart failed: {}", shard, reply.getException());
+        return;
+      }
+      start(group);
+    }
+  }
+
+  /** Starts a division stopped by {@link #restart} from its directory; kept pending if that fails. */
+  private void start(RaftGroup group) {
+    RaftGroupId gid = group.getGroupId();
+    try {
+      RaftClientReply reply = await(server.groupManagementAsync(
+          GroupManagementRequest.newAdd(clientId, self, callIds.incrementAndGet(), group, false)),
+          "restart replica of shard " + shardsByGroup.get(gid));
+      if (reply.isSuccess() || isHosted(gid)) {
+        restartPending.remove(gid);
+        RaftServer.Division d = divisionOrNull(gid);
+        log.info("shard {}: replica on {} restarted as {}", shardsByGroup.get(gid), self,
+            d == null ? "?" : d.getInfo().getCurrentRole());
+        return;
+      }
+      log.warn("shard {}: restarting its replica failed, retrying: {}", shardsByGroup.get(gid), reply.getException());
+    } catch (QuiverException e) {
+      log.warn("shard {}: restarting its replica failed, retrying: {}", shardsByGroup.get(gid), e.getMessage());
+    }
+  }
+
+  private static RaftPeer withRole(RaftPeer p, RaftPeerRole role) {
+    return RaftPeer.newBuilder().setId(p.getId()).setAddress(p.getAddress()).setStartupRole(role).build();
+  }
+
+  private RaftServer.Division divisionOrNull(RaftGroupId gid) {
+    try {
+      return isHosted(gid) ? server.getDivision(gid) : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   private void watchClose() {
     try {
       while (server.getLifeCycleState() != LifeCycle.State.CLOSED
@@ -658,6 +835,7 @@ public final class ShardGroups implements AutoCloseable {
   /** Closes the Raft server (every replica) and the store. */
   @Override
   public void close() {
+    roleKeeper.shutdownNow();
     try {
       server.close();
     } catch (IOException e) {

@@ -47,7 +47,7 @@ public final class ShardMembership {
         .setListenersInNewConf(peers(target.listeners(), RaftPeerRole.LISTENER))
         .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
         .build();
-    var request = new SetConfigurationRequest(groups.clientId(), groups.selfId(), d.getGroup().getGroupId(),
+    var request = new SetConfigurationRequest(groups.clientId(), groups.selfId(), d.getMemberId().getGroupId(),
         groups.nextCallId(), args);
     try {
       return groups.server().setConfigurationAsync(request)
@@ -101,7 +101,7 @@ public final class ShardMembership {
     } catch (QuiverException e) {
       return CompletableFuture.failedFuture(e);
     }
-    var request = new TransferLeadershipRequest(groups.clientId(), groups.selfId(), d.getGroup().getGroupId(),
+    var request = new TransferLeadershipRequest(groups.clientId(), groups.selfId(), d.getMemberId().getGroupId(),
         groups.nextCallId(), RaftPeerId.valueOf(peerId), timeout.toMillis());
     try {
       return groups.server().transferLeadershipAsync(request)

@@ -63,8 +63,9 @@ class SnapshotInstallTest {
     assertThat(b.meters.get(INSTALLS).counter().count()).isGreaterThanOrEqualTo(1);
     assertThat(b.meters.scrape()).containsPattern("quiver_datanode_snapshot_installs_total\\{[^}]*\\} [1-9]");
     assertThat(a.meters.get(INSTALLS).counter().count()).isZero();
-    // a learner in the leader's configuration (its own division runs as a follower, see ensureReplica)
+    // a learner in the leader's configuration, its own division a Ratis listener (see ensureReplica)
     assertThat(a.groups.configuration(shard).listeners()).containsExactly(b.peer());
+    assertThat(b.groups.status(shard).orElseThrow().role()).isEqualTo("LISTENER");
     assertThat(b.groups.store(shard).digest().sameRows(a.groups.store(shard).digest())).isTrue();
     assertThat(b.groups.store(shard).countLive()).isEqualTo(1499);
     assertThat(b.recorder.resets.get(shard)).isGreaterThan(1L);
@@ -78,7 +79,9 @@ class SnapshotInstallTest {
     assertThat(after.status()).isEqualTo(WriteOutcome.Status.APPLIED);
     awaitApplied(b, shard, after.logIndex());
     assertThat(b.groups.store(shard).digest().sameRows(a.groups.store(shard).digest())).isTrue();
-    // and it can lead: a promoted learner that kept running as a Ratis listener refused to stand
+    // and it can lead: a promoted learner that kept running as a Ratis listener refused to stand;
+    // its node restarts the division, which then runs as a follower
+    await().atMost(Shards.WAIT).until(() -> b.groups.status(shard).map(ReplicaStatus::role).orElse("").equals("FOLLOWER"));
     a.groups.membership().transferLeadership(shard, b.peer().peerId(), Duration.ofSeconds(20)).get(30, TimeUnit.SECONDS);
     await().atMost(Shards.WAIT).until(() -> b.groups.status(shard).orElseThrow().role().equals("LEADER"));
     assertThat(last).isNotNull();
