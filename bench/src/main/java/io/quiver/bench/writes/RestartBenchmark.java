@@ -158,19 +158,25 @@ public final class RestartBenchmark {
     }
   }
 
-  /** Writes one batch, waiting out the shard's first election (NOT_LEADER until it has a leader). */
+  /**
+   * Writes one batch, waiting out the shard's first election (NOT_LEADER until it has a leader)
+   * and the leader's admission control (RESOURCE_EXHAUSTED while more points wait for their graph
+   * than it admits: a fill of a million points outruns the indexer, as any bulk load does).
+   */
   private static void write(Node node, ShardId shard, String requestId, List<Point> batch) {
-    for (int attempt = 0; ; attempt++) {
+    long giveUp = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+    while (true) {
       WriteOutcome o = node.groups.write(shard, requestId, new ShardOp.Upsert(batch), WriteLevel.QUORUM,
           Duration.ofSeconds(60)).join();
       if (o.status() == WriteOutcome.Status.APPLIED) {
         return;
       }
-      if (o.code() != ErrorCode.NOT_LEADER || attempt > 600) {
+      boolean waitable = o.code() == ErrorCode.NOT_LEADER || o.code() == ErrorCode.RESOURCE_EXHAUSTED;
+      if (!waitable || System.nanoTime() > giveUp) {
         throw new IllegalStateException("writing " + requestId + " failed: " + o.message());
       }
       try {
-        Thread.sleep(100);
+        Thread.sleep(o.code() == ErrorCode.RESOURCE_EXHAUSTED ? 250 : 100);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
