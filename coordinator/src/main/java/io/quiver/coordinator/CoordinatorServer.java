@@ -76,7 +76,16 @@ public final class CoordinatorServer implements AutoCloseable {
         MembershipController::strayReplicasDeleted)
         .description("replicas a takeover deleted because neither the placement nor the group named them")
         .register(registry);
+    FunctionCounter.builder("quiver_coordinator_leadership_transfers", membership,
+        MembershipController::leadershipTransfers)
+        .description("shard leaderships handed to a node that led fewer, to even out leaders per node")
+        .register(registry);
     this.ops = OpsServer.start(config.httpPort(), registry, this::readiness);
+  }
+
+  /** Shard leaderships this coordinator handed over to even out leaders per node, since start. */
+  public long leadershipTransfers() {
+    return membership.leadershipTransfers();
   }
 
   /** Ready when connected to ZooKeeper and some coordinator (this one or another) leads. */

@@ -53,6 +53,8 @@ public final class MembershipController implements AutoCloseable {
   private static final String MOVES = "moves=";
   /** How many ticks apart the data nodes are asked for replicas nothing names any more. */
   private static final int STRAY_CHECK_TICKS = 5;
+  /** Leadership is evened out every this many ticks (one transfer each: see {@link LeaderBalancer}). */
+  private static final int LEADER_BALANCE_TICKS = 3;
 
   private final CuratorFramework zk;
   private final ZkPaths paths;
@@ -61,6 +63,7 @@ public final class MembershipController implements AutoCloseable {
   private final NodeLoss loss;
   private final ShardMover mover;
   private final Reconciler reconciler;
+  private final LeaderBalancer leaders;
   private final ShardRecovery recovery;
   private final ReplicaStatusProbe probe;
   private final MembershipSettings settings;
@@ -89,6 +92,7 @@ public final class MembershipController implements AutoCloseable {
     this.loss = new NodeLoss(zk, paths, clock, leadership.refusals());
     this.mover = mover;
     this.reconciler = new Reconciler(catalog, mover.admin(), probe);
+    this.leaders = new LeaderBalancer(mover.admin(), probe);
     this.recovery = new ShardRecovery(catalog, mover.admin());
     this.probe = probe;
     this.settings = settings;
@@ -125,6 +129,11 @@ public final class MembershipController implements AutoCloseable {
   /** Replicas a takeover deleted because neither the placement nor the group named them, since start. */
   public long strayReplicasDeleted() {
     return reconciler.straysDeleted();
+  }
+
+  /** Shard leaderships handed over to even out leaders per node, since start. */
+  public long leadershipTransfers() {
+    return leaders.transfers();
   }
 
   /** The moves a rebalance would make now (of one collection, or all when empty), without acting. */
@@ -262,6 +271,9 @@ public final class MembershipController implements AutoCloseable {
       }
       if (plan.isEmpty()) {
         closePlans(fence, openPlans);
+        if (unreconciled.isEmpty() && !view.massOutage() && ticks % LEADER_BALANCE_TICKS == 0) {
+          leaders.balance(fence, all, view.live()); // only while nothing moves: a move picks its own heir
+        }
         return;
       }
       runMoves(plan, view.live(), fence);

@@ -188,6 +188,36 @@ class RebalanceTest {
   }
 
   @Test
+  void aNodeThatRestartedGetsItsShareOfLeadersBack() throws Exception {
+    CoordinatorServer c = cluster(List.of("dn1", "dn2", "dn3"), 3, MembershipSettings.DEFAULTS.withTick(Duration.ofMillis(500)));
+    var collections = CollectionsGrpc.newBlockingStub(channel(c.port()));
+    int written = writeToEveryShard(collections, 0);
+    // dn1 goes away: dn2 and dn3 lead all four shards; back, it leads none until the coordinator hands some over.
+    stopDataNode("dn1");
+    await().atMost(LONG).untilAsserted(() -> assertThat(leaders(collections)).doesNotContainKey("dn1")
+        .satisfies(led -> assertThat(led.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(4)));
+    dataNode("dn1");
+    await().atMost(LONG).untilAsserted(() -> {
+      Map<String, Integer> led = leaders(collections);
+      assertThat(led.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(4);
+      assertThat(led).as("leaders per node").containsKeys("dn1", "dn2", "dn3");
+      assertThat(led.values()).allSatisfy(n -> assertThat(n).isBetween(1, 2));
+    });
+    assertThat(c.leadershipTransfers()).isPositive();
+    assertEveryShardHasAllPoints(collections, written, 3);
+  }
+
+  /** How many shards of "docs" each node leads (nodes leading none are absent). */
+  Map<String, Integer> leaders(CollectionsGrpc.CollectionsBlockingStub collections) {
+    Map<String, Integer> led = new HashMap<>();
+    for (ShardInfo s : describe(collections).getShardsList()) {
+      s.getReplicasList().stream().filter(r -> r.getRole() == ReplicaRole.LEADER && r.getLive())
+          .forEach(r -> led.merge(r.getNodeId(), 1, Integer::sum));
+    }
+    return led;
+  }
+
+  @Test
   void aNodeLostPastTheReplaceDelayIsReplacedAndEveryShardIsBackAtItsReplicationFactor() throws Exception {
     CoordinatorServer c = cluster(List.of("dn1", "dn2", "dn3", "dn4"), 3,
         MembershipSettings.DEFAULTS.withTick(Duration.ofMillis(500)).withReplaceDelay(Duration.ofSeconds(3)));
@@ -375,15 +405,16 @@ class RebalanceTest {
   int writeToEveryShard(CollectionsGrpc.CollectionsBlockingStub collections, int base) {
     DescribeCollectionResponse d = describe(collections);
     for (ShardInfo s : d.getShardsList()) {
-      String leader = s.getReplicasList().stream().filter(r -> r.getRole() == ReplicaRole.LEADER)
-          .findFirst().orElseThrow().getNodeId();
       UpsertOp.Builder up = UpsertOp.newBuilder();
       for (int i = 0; i < 5; i++) {
         up.addPoints(PointStruct.newBuilder().setId(PointId.newBuilder().setNum(base + s.getShard() * 100L + i))
             .setVector(Vector.newBuilder().addValues(i).addValues(1).addValues(2).addValues(3)));
       }
-      // A leader just elected answers "not ready" until its first entry commits: retry, same request id.
+      // A leader just elected answers "not ready" until its first entry commits, and the coordinator
+      // may hand leadership to another node meanwhile: retry on the current leader, same request id.
       await().atMost(LONG).untilAsserted(() -> {
+        String leader = describe(collections).getShardsList().get(s.getShard()).getReplicasList().stream()
+            .filter(r -> r.getRole() == ReplicaRole.LEADER).findFirst().orElseThrow().getNodeId();
         var reply = DataNodeGrpc.newBlockingStub(channel(nodes.get(leader).port())).shardWrite(ShardWriteRequest.newBuilder()
             .setShard(ShardRef.newBuilder().setCollectionUuid(d.getCollection().getUuid()).setShard(s.getShard()))
             .setRequestId("w-" + base + "-" + s.getShard()).setUpsert(up).build());
