@@ -68,7 +68,7 @@ class DataNodeServerTest {
 
         // Shard 0 on dn1, shard 1 elsewhere.
         UUID uuid = UUID.randomUUID();
-        CatalogEntry entry = new CatalogEntry("c", uuid, CollectionConfig.of(2, Distance.L2).withShards(2, 1), 1L);
+        CatalogEntry entry = new CatalogEntry("c", uuid, CollectionConfig.of(2, Distance.L2).withShards(2, 1), System.currentTimeMillis());
         z.create().creatingParentsIfNeeded().forPath(paths.collection("c"), ClusterJson.catalogEntry(entry));
         z.create().forPath(paths.placement("c"), ClusterJson.placement(new CollectionPlacement(List.of(
             new ShardPlacement(0, List.of(new NodeId("dn1")), List.of()),
@@ -130,14 +130,16 @@ class DataNodeServerTest {
       ZkPaths paths = settings.paths();
       DataNodeConfig config = new DataNodeConfig(new NodeId("dn1"), "127.0.0.1", 0, settings, dir, 50, "zone-a");
       UUID uuid = UUID.randomUUID();
-      CatalogEntry entry = new CatalogEntry("c", uuid, CollectionConfig.of(2, Distance.L2).withShards(1, 1), 1L);
-      z.create().creatingParentsIfNeeded().forPath(paths.collection("c"), ClusterJson.catalogEntry(entry));
-      z.create().forPath(paths.placement("c"), ClusterJson.placement(new CollectionPlacement(List.of(
-          new ShardPlacement(0, List.of(new NodeId("dn1")), List.of())), 0)));
       ShardSearchRequest search = ShardSearchRequest.newBuilder().setShard(ref(uuid, 0)).setVector(vec(0, 0)).setK(5).build();
       String raftAddress;
+      CatalogEntry entry;
       try (DataNodeServer dn = DataNodeServer.start(config)) {
         raftAddress = dn.raftAddress();
+        // Created once the node runs, as a coordinator places collections on nodes that hold leases.
+        entry = new CatalogEntry("c", uuid, CollectionConfig.of(2, Distance.L2).withShards(1, 1), System.currentTimeMillis());
+        z.create().creatingParentsIfNeeded().forPath(paths.collection("c"), ClusterJson.catalogEntry(entry));
+        z.create().forPath(paths.placement("c"), ClusterJson.placement(new CollectionPlacement(List.of(
+            new ShardPlacement(0, List.of(new NodeId("dn1")), List.of())), 0)));
         withStub(dn, stub -> {
           await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> stub.shardWrite(
               ShardWriteRequest.newBuilder().setShard(ref(uuid, 0)).setRequestId("r1")
@@ -171,6 +173,35 @@ class DataNodeServerTest {
           await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
               assertThat(stub.shardSearch(search).getHitsCount()).isEqualTo(2));
         });
+      }
+    }
+  }
+
+  @Test
+  void aNodeWhoseDiskIsNewerThanACollectionDoesNotRecreateItsReplicaAsAnEmptyVoter() throws Exception {
+    try (TestingServer zk = new TestingServer(true);
+        CuratorFramework z = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+      z.start();
+      ZkSettings settings = ZkSettings.of(zk.getConnectString());
+      ZkPaths paths = settings.paths();
+      // "old" was created an hour ago and names dn1 a voter: dn1 held a replica on a disk that is gone.
+      UUID old = UUID.randomUUID();
+      z.create().creatingParentsIfNeeded().forPath(paths.collection("old"), ClusterJson.catalogEntry(new CatalogEntry(
+          "old", old, CollectionConfig.of(2, Distance.L2).withShards(1, 1), System.currentTimeMillis() - 3_600_000)));
+      z.create().forPath(paths.placement("old"), ClusterJson.placement(new CollectionPlacement(List.of(
+          new ShardPlacement(0, List.of(new NodeId("dn1")), List.of())), 0)));
+      try (DataNodeServer dn = DataNodeServer.start(
+          new DataNodeConfig(new NodeId("dn1"), "127.0.0.1", 0, settings, dir, 50, "zone-a"))) {
+        // "fresh" is created after dn1's directory was formatted: its replica is made as usual.
+        UUID fresh = UUID.randomUUID();
+        z.create().forPath(paths.collection("fresh"), ClusterJson.catalogEntry(new CatalogEntry(
+            "fresh", fresh, CollectionConfig.of(2, Distance.L2).withShards(1, 1), System.currentTimeMillis())));
+        z.create().forPath(paths.placement("fresh"), ClusterJson.placement(new CollectionPlacement(List.of(
+            new ShardPlacement(0, List.of(new NodeId("dn1")), List.of())), 0)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> dn.groups().hostedShards().contains(new ShardId(fresh, 0)));
+        assertThat(dn.groups().hostedShards()).containsExactly(new ShardId(fresh, 0));
+        withStub(dn, stub -> assertNotHosted(() -> stub.shardSearch(ShardSearchRequest.newBuilder()
+            .setShard(ref(old, 0)).setVector(vec(0, 0)).setK(1).build()), "does not host shard " + old + "/0"));
       }
     }
   }

@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HostedReplicas implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HostedReplicas.class);
+  /** Shards this node was named a voter of though its disk is newer than their group; logged once each. */
+  private final java.util.Set<ShardId> emptyVoters = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final long RETRY_MILLIS = 1_000;
 
   /** A replica that is served: its collection's config and its search index. */
@@ -173,6 +175,21 @@ public final class HostedReplicas implements AutoCloseable {
         // A learner joins a running group: it needs only some voter to start from (the leader's
         // configuration replaces the list), so a voter without a lease — the node it replaces — is skipped.
         boolean joining = p.learners().contains(self);
+        long formatted = groups.identity().formattedAtMillis();
+        if (!joining && formatted > e.createdAtMillis()) {
+          // Named a voter of a group older than this data directory: the replica this node held went
+          // with its old disk. Created now it would be an empty voter under a new peer id, and two
+          // such nodes could elect each other and serve nothing. It joins as a learner instead,
+          // through a move: drain and undrain the node, or recover the shard if its majority is gone.
+          if (emptyVoters.add(shard)) {
+            log.error("node {} does not create its replica of shard {} of collection {} as a voter: its data"
+                + " directory was formatted at {} ms, after the collection was created at {} ms, so the replica it"
+                + " held is gone with its old disk; run 'quiver admin drain {}' then 'quiver admin undrain {}' to"
+                + " give it replicas through moves (or 'quiver admin recover-shard' if the shard lost its majority)",
+                self, shard, e.name(), formatted, e.createdAtMillis(), self, self);
+          }
+          return true;
+        }
         List<ShardPeer> voters = joining ? leased(snapshot, p.voters()) : peers(snapshot, p.voters());
         List<ShardPeer> learners = joining ? leased(snapshot, p.learners()) : peers(snapshot, p.learners());
         if (voters == null || learners == null || voters.isEmpty()) {

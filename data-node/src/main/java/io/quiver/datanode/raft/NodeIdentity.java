@@ -15,11 +15,12 @@ import java.util.UUID;
 
 /**
  * Who this data directory belongs to: the node id, a storage id minted when the directory was
- * formatted, and the Raft address stored with the data. The Raft peer id is
- * {@code <node id>@<storage id>}: a node whose disk was lost comes back with a new storage id,
- * so it can only rejoin as a new learner and never votes with a forgotten term.
+ * formatted, the Raft address stored with the data, and when it was formatted (0 for a directory
+ * formatted before that was recorded). The Raft peer id is {@code <node id>@<storage id>}: a node
+ * whose disk was lost comes back with a new storage id, so it can only rejoin as a new learner and
+ * never votes with a forgotten term.
  */
-public record NodeIdentity(NodeId nodeId, String storageId, String raftAddress) {
+public record NodeIdentity(NodeId nodeId, String storageId, String raftAddress, long formattedAtMillis) {
   static final String FILE = "identity.properties";
 
   public String peerId() {
@@ -53,7 +54,8 @@ public record NodeIdentity(NodeId nodeId, String storageId, String raftAddress) 
     try {
       Files.createDirectories(dataDir);
       if (!Files.exists(file)) {
-        NodeIdentity fresh = new NodeIdentity(nodeId, UUID.randomUUID().toString().substring(0, 8), raftAddress);
+        NodeIdentity fresh = new NodeIdentity(nodeId, UUID.randomUUID().toString().substring(0, 8), raftAddress,
+            System.currentTimeMillis());
         fresh.write(file);
         return fresh;
       }
@@ -61,8 +63,8 @@ public record NodeIdentity(NodeId nodeId, String storageId, String raftAddress) 
       try (Reader r = Files.newBufferedReader(file)) {
         p.load(r);
       }
-      NodeIdentity stored = new NodeIdentity(
-          new NodeId(p.getProperty("node-id")), p.getProperty("storage-id"), p.getProperty("raft-address"));
+      NodeIdentity stored = new NodeIdentity(new NodeId(p.getProperty("node-id")), p.getProperty("storage-id"),
+          p.getProperty("raft-address"), Long.parseLong(p.getProperty("formatted-at", "0")));
       if (!stored.nodeId().equals(nodeId)) {
         throw new QuiverException(ErrorCode.FAILED_PRECONDITION, "data directory " + dataDir + " belongs to node "
             + stored.nodeId() + ", not " + nodeId);
@@ -72,7 +74,7 @@ public record NodeIdentity(NodeId nodeId, String storageId, String raftAddress) 
           throw new QuiverException(ErrorCode.FAILED_PRECONDITION, "node " + nodeId + " was at Raft address "
               + stored.raftAddress() + " and is now given " + raftAddress + ": start with --readdress to move it");
         }
-        NodeIdentity moved = new NodeIdentity(nodeId, stored.storageId(), raftAddress);
+        NodeIdentity moved = new NodeIdentity(nodeId, stored.storageId(), raftAddress, stored.formattedAtMillis());
         moved.write(file);
         return moved;
       }
@@ -87,6 +89,7 @@ public record NodeIdentity(NodeId nodeId, String storageId, String raftAddress) 
     p.setProperty("node-id", nodeId.value());
     p.setProperty("storage-id", storageId);
     p.setProperty("raft-address", raftAddress);
+    p.setProperty("formatted-at", Long.toString(formattedAtMillis));
     Path tmp = file.resolveSibling(FILE + ".tmp");
     try (Writer w = Files.newBufferedWriter(tmp)) {
       p.store(w, "Quiver data directory identity: do not edit");
