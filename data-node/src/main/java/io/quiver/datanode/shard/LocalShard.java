@@ -205,6 +205,11 @@ public final class LocalShard implements AutoCloseable {
     return engine.appliedIndex();
   }
 
+  /** Changes with every write, graph built or merge done: see {@link ShardEngine#version()}. */
+  public long version() {
+    return engine.version();
+  }
+
   /** Points in sealed segments whose graph is not built yet (the background indexer's backlog). */
   public long unindexedPoints() {
     return engine.unindexedPoints();

@@ -43,8 +43,12 @@ public final class ShardIndexes implements ShardApplyListener {
     CollectionConfig config;
     ShardStore store;
     volatile LocalShard index;
-    /** The applied index of the last save (or clean load) of {@code index}; a hint to skip a save. */
-    volatile long savedAt = -1;
+    /**
+     * The engine version of the last save (or clean load) of {@code index}; a hint to skip a save.
+     * Not the applied index: graphs and merges finished after a save change no log index, and a
+     * save skipped for them left a restart to build those graphs again.
+     */
+    volatile long savedVersion = -1;
   }
 
   private final ConcurrentMap<ShardId, Slot> slots = new ConcurrentHashMap<>();
@@ -118,12 +122,12 @@ public final class ShardIndexes implements ShardApplyListener {
     Optional<LocalShard.Reconciled> loaded = files == null ? Optional.empty() : files.load(shard, config, store);
     if (loaded.isPresent()) {
       LocalShard.Reconciled r = loaded.get();
-      s.savedAt = r.replayed() == 0 && r.dropped() == 0 ? store.appliedIndex() : -1;
+      s.savedVersion = r.replayed() == 0 && r.dropped() == 0 ? r.shard().version() : -1;
       log.info("shard {}: index loaded from its files in {} ms: {} entries kept, {} rows replayed from the store,"
           + " {} dropped", shard, (System.nanoTime() - start) / 1_000_000, r.kept(), r.replayed(), r.dropped());
       return r.shard();
     }
-    s.savedAt = -1;
+    s.savedVersion = -1;
     LocalShard rebuilt = LocalShard.rebuild(shard, config, store);
     log.info("shard {}: index rebuilt from the store in {} ms ({} points; graphs build in the background)", shard,
         (System.nanoTime() - start) / 1_000_000, rebuilt.size());
@@ -147,14 +151,15 @@ public final class ShardIndexes implements ShardApplyListener {
   private void save(ShardId shard, Slot s) {
     synchronized (saveLock) {
       LocalShard index = s.index;
-      if (files == null || index == null || index.appliedIndex() == s.savedAt) {
+      if (files == null || index == null || index.version() == s.savedVersion) {
         return;
       }
+      long version = index.version();
       long at = index.appliedIndex();
       long start = System.nanoTime();
       try {
         files.save(shard, index);
-        s.savedAt = at;
+        s.savedVersion = version;
         log.debug("shard {}: index saved at applied index {} in {} ms", shard, at,
             (System.nanoTime() - start) / 1_000_000);
       } catch (IOException | RuntimeException e) {

@@ -89,6 +89,27 @@ class IndexFilesTest {
   }
 
   @Test
+  void aGraphBuiltAfterTheLastSaveIsSavedAtCloseThoughNoWriteCameSince() throws Exception {
+    ShardIndexes indexes = new ShardIndexes(files);
+    indexes.attach(shard, CONFIG, store);
+    write(indexes, POINTS);
+    LocalShard index = indexes.find(shard).orElseThrow();
+    indexes.save(shard); // the periodic save, while the sealed segment's graph is (most likely) still building
+    boolean graphWasPending = !Files.exists(onlyGeneration().resolve("seg-0.hnsw"));
+    index.awaitIndexed();
+    indexes.close(); // saves: the graph changed the index though the applied index did not move
+    assertThat(onlyGeneration().resolve("seg-0.hnsw")).as("graph pending at the first save: %s", graphWasPending)
+        .exists();
+
+    ShardIndexes reopened = new ShardIndexes(files);
+    reopened.attach(shard, CONFIG, store);
+    LocalShard loaded = reopened.find(shard).orElseThrow();
+    assertThat(loaded.unindexedPoints()).as("loaded with its graph, nothing to build again").isZero();
+    assertSearchesMatchTheStore(loaded);
+    reopened.close();
+  }
+
+  @Test
   void loadedEntriesCountOnlyWhereIdAndLogIndexMatchTheStore() throws Exception {
     ShardIndexes indexes = new ShardIndexes(files);
     indexes.attach(shard, CONFIG, store);

@@ -55,6 +55,8 @@ public final class ShardEngine implements AutoCloseable {
   Segment growing;
   // Written under the write lock; volatile so appliedIndex() needs no lock.
   private volatile long applied;
+  /** Bumped (under the write lock) by every change a saved snapshot would show: writes, graphs, merges. */
+  private volatile long version;
   // Points of sealed segments without a graph yet: recounted under the write lock whenever the
   // sealed list or a graph changes; volatile so unindexedPoints() needs no lock.
   private volatile long unindexed;
@@ -291,6 +293,15 @@ public final class ShardEngine implements AutoCloseable {
     return applied;
   }
 
+  /**
+   * A number that changes whenever the engine changes in a way {@link #writeSnapshot} would show:
+   * a write, and also a graph built or a merge done in the background, which leave the applied
+   * index as it was. Equal versions mean an earlier snapshot is still current.
+   */
+  public long version() {
+    return version;
+  }
+
   public EngineStats stats() {
     lock.readLock().lock();
     try {
@@ -426,6 +437,7 @@ public final class ShardEngine implements AutoCloseable {
         out.delete(i);
       }
     }
+    version++;
     sealed.removeAll(inputs);
     if (out.liveCount() > 0) {
       sealed.add(out);
@@ -435,6 +447,7 @@ public final class ShardEngine implements AutoCloseable {
 
   void publishGraph(Segment s, SegmentGraph g) {
     if (sealed.contains(s)) {
+      version++;
       s.setGraph(g);
       recountUnindexed();
     }
@@ -451,6 +464,7 @@ public final class ShardEngine implements AutoCloseable {
   }
 
   private void advance(long logIndex) {
+    version++;
     if (logIndex > applied) {
       applied = logIndex;
     }
