@@ -39,9 +39,7 @@ class RecoverAloneTest {
 
   @Test
   void theSurvivorOfAMajorityLossServesAgainWithEveryAcknowledgedRowAndNewEntriesAboveItsOldIndex() throws Exception {
-    nodes = List.of(new TestNode("a", root, TestNode.SETTINGS).start(),
-        new TestNode("b", root, TestNode.SETTINGS).start(),
-        new TestNode("c", root, TestNode.SETTINGS).start());
+    nodes = Shards.startThree(root);
     ShardId shard = newShard();
     createGroup(shard, nodes);
     long lastBefore = 0;
@@ -92,9 +90,7 @@ class RecoverAloneTest {
 
   @Test
   void entriesTheSurvivorHeldInItsLogButHadNotAppliedAreProposedAgainAndAppliedOnce() throws Exception {
-    nodes = List.of(new TestNode("a", root, TestNode.SETTINGS).start(),
-        new TestNode("b", root, TestNode.SETTINGS).start(),
-        new TestNode("c", root, TestNode.SETTINGS).start());
+    nodes = Shards.startThree(root);
     ShardId shard = newShard();
     createGroup(shard, nodes);
     assertThat(write(shard, nodes, "w-0", batch(0, 10, 0), WriteLevel.ALL).status()).isEqualTo(WriteOutcome.Status.APPLIED);

@@ -33,9 +33,7 @@ class ShardFailoverTest {
 
   @Test
   void aNewLeaderTakesOverLosingNothingAcknowledgedAndARestartedReplicaCatchesUp() throws Exception {
-    nodes = List.of(new TestNode("a", root, TestNode.SETTINGS).start(),
-        new TestNode("b", root, TestNode.SETTINGS).start(),
-        new TestNode("c", root, TestNode.SETTINGS).start());
+    nodes = Shards.startThree(root);
     ShardId shard = newShard();
     createGroup(shard, nodes);
     List<Long> acknowledged = new ArrayList<>();

@@ -36,6 +36,13 @@ final class Shards {
     }
   }
 
+  /** Data nodes "a", "b" and "c" under {@code root}, started with the test settings. */
+  static List<TestNode> startThree(java.nio.file.Path root) {
+    return List.of(new TestNode("a", root, TestNode.SETTINGS).start(),
+        new TestNode("b", root, TestNode.SETTINGS).start(),
+        new TestNode("c", root, TestNode.SETTINGS).start());
+  }
+
   static TestNode leaderOf(ShardId shard, List<TestNode> nodes) {
     TestNode[] found = new TestNode[1];
     await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
