@@ -34,12 +34,21 @@ public final class NodeStore implements AutoCloseable {
   private static final String PREFIX = "shard:";
 
   /** Memory knobs of the node's RocksDB; the block cache is shared by every replica. */
-  public record Settings(long blockCacheBytes, long writeBufferBytes, Duration requestTtl) {
+  /**
+   * @param blockCacheBytes RocksDB block cache shared by every shard replica of the node
+   * @param writeBufferBytes RocksDB memtable size per column family
+   * @param requestTtl how long an applied request id is remembered, by the leader's clock
+   * @param tombstonePurgeInterval how often a shard leader proposes forgetting the tombstones of
+   *     deletes that every replica has committed
+   */
+  public record Settings(long blockCacheBytes, long writeBufferBytes, Duration requestTtl,
+      Duration tombstonePurgeInterval) {
     public static final long DEFAULT_BLOCK_CACHE_BYTES = 32L << 20;
     public static final long DEFAULT_WRITE_BUFFER_BYTES = 4L << 20;
     public static final Duration DEFAULT_REQUEST_TTL = Duration.ofMinutes(10);
-    public static final Settings DEFAULTS =
-        new Settings(DEFAULT_BLOCK_CACHE_BYTES, DEFAULT_WRITE_BUFFER_BYTES, DEFAULT_REQUEST_TTL);
+    public static final Duration DEFAULT_TOMBSTONE_PURGE_INTERVAL = Duration.ofMinutes(1);
+    public static final Settings DEFAULTS = new Settings(DEFAULT_BLOCK_CACHE_BYTES, DEFAULT_WRITE_BUFFER_BYTES,
+        DEFAULT_REQUEST_TTL, DEFAULT_TOMBSTONE_PURGE_INTERVAL);
 
     public Settings {
       if (blockCacheBytes < 1 << 20) {
@@ -51,6 +60,15 @@ public final class NodeStore implements AutoCloseable {
       if (requestTtl == null || requestTtl.isNegative() || requestTtl.isZero()) {
         throw new IllegalArgumentException("data-node.store.request-id-ttl must be positive but was " + requestTtl);
       }
+      if (tombstonePurgeInterval == null || tombstonePurgeInterval.toMillis() < 1000) {
+        throw new IllegalArgumentException(
+            "data-node.store.tombstone-purge-interval must be >= 1s but was " + tombstonePurgeInterval);
+      }
+    }
+
+    /** Settings with the default tombstone purge interval. */
+    public Settings(long blockCacheBytes, long writeBufferBytes, Duration requestTtl) {
+      this(blockCacheBytes, writeBufferBytes, requestTtl, DEFAULT_TOMBSTONE_PURGE_INTERVAL);
     }
   }
 

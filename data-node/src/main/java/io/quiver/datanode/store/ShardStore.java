@@ -110,8 +110,11 @@ public final class ShardStore {
           case ShardOp.Upsert u -> upsert(batch, index, u.points());
           case ShardOp.Delete d -> delete(batch, index, d.ids());
           case ShardOp.DeleteByFilter f -> delete(batch, index, matching(f));
+          case ShardOp.PurgeTombstones p -> AppliedChange.none(index);
         };
-        ApplyResult r = ApplyResult.applied(index, change.upserted().size() + change.deleted().size());
+        int affected = op instanceof ShardOp.PurgeTombstones p ? purgeTombstones(batch, p.upTo())
+            : change.upserted().size() + change.deleted().size();
+        ApplyResult r = ApplyResult.applied(index, affected);
         if (!requestId.isEmpty()) {
           putRequest(batch, requestId, leaderMillis, contentHash, r);
         }
@@ -163,6 +166,14 @@ public final class ShardStore {
     return ids;
   }
 
+  private int purgeTombstones(WriteBatch batch, long upTo) throws RocksDBException {
+    List<byte[]> keys = tombstoneKeys(upTo);
+    for (byte[] k : keys) {
+      batch.delete(cf, k);
+    }
+    return keys.size();
+  }
+
   private void expireRequests(WriteBatch batch, long cutoffMillis) throws RocksDBException {
     if (cutoffMillis <= 0) {
       return; // expiry keys sort as unsigned numbers: a negative cutoff would match them all
@@ -211,6 +222,23 @@ public final class ShardStore {
   public Optional<Long> tombstone(PointId id) {
     byte[] v = get(key(TOMBSTONE, id.toKey()));
     return v == null ? Optional.empty() : Optional.of(new ValueCodec.In(v).i64());
+  }
+
+  /** How many tombstones this replica keeps of deletes at log index {@code upTo} or below. */
+  public long countTombstones(long upTo) {
+    return tombstoneKeys(upTo).size();
+  }
+
+  private List<byte[]> tombstoneKeys(long upTo) {
+    List<byte[]> keys = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(cf)) {
+      for (it.seek(new byte[] {TOMBSTONE}); it.isValid() && it.key()[0] == TOMBSTONE; it.next()) {
+        if (new ValueCodec.In(it.value()).i64() <= upTo) {
+          keys.add(it.key());
+        }
+      }
+    }
+    return keys;
   }
 
   /** Every live point in id order, e.g. to rebuild a search index at start. */
