@@ -82,11 +82,15 @@ public final class NodeStore implements AutoCloseable {
   private final ColumnFamilyHandle defaultCf;
   /** Open replicas; written under {@code this}, read without a lock. */
   private final Map<ShardId, ShardStore> shards = new ConcurrentHashMap<>();
+  /** Keeps the database open while a node-wide call ({@link #syncWal}) uses it. */
+  private final UseGuard guard;
+  private boolean closed; // under this
 
   private NodeStore(Path dir, Settings settings) throws RocksDBException {
     RocksDB.loadLibrary();
     this.dir = dir;
     this.settings = settings;
+    this.guard = new UseGuard("the store " + dir);
     cache = new LRUCache(settings.blockCacheBytes());
     cfOptions = new ColumnFamilyOptions()
         .setWriteBufferSize(settings.writeBufferBytes())
@@ -148,7 +152,7 @@ public final class NodeStore implements AutoCloseable {
     if (s != null) {
       return s;
     }
-    try {
+    try (UseGuard.Use use = guard.enter()) {
       ColumnFamilyHandle h = db.createColumnFamily(
           new ColumnFamilyDescriptor((PREFIX + shard).getBytes(StandardCharsets.UTF_8), cfOptions));
       s = new ShardStore(shard, db, h, settings.requestTtl(), writeOptions);
@@ -165,7 +169,8 @@ public final class NodeStore implements AutoCloseable {
     if (s == null) {
       return;
     }
-    try {
+    s.closeForUse(); // waits for an export, apply or read of this replica in progress
+    try (UseGuard.Use use = guard.enter()) {
       db.dropColumnFamily(s.handle());
       s.handle().close();
       log.info("dropped store of shard {}", shard);
@@ -176,7 +181,7 @@ public final class NodeStore implements AutoCloseable {
 
   /** Makes every applied batch durable (syncs RocksDB's WAL): done before a snapshot lets Ratis purge. */
   public void syncWal() {
-    try {
+    try (UseGuard.Use use = guard.enter()) {
       db.flushWal(true);
     } catch (RocksDBException e) {
       throw new StoreException("cannot sync the store's WAL in " + dir, e);
@@ -185,7 +190,13 @@ public final class NodeStore implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (closed) {
+      return; // a second close would free RocksDB's handles twice and crash the process
+    }
+    closed = true;
+    guard.close();
     for (ShardStore s : shards.values()) {
+      s.closeForUse();
       s.handle().close();
     }
     shards.clear();
