@@ -35,6 +35,7 @@ public record DataNodeConfig(
   public static final String STORE_BLOCK_CACHE = "data-node.store.block-cache";
   public static final String STORE_WRITE_BUFFER = "data-node.store.write-buffer";
   public static final String STORE_REQUEST_ID_TTL = "data-node.store.request-id-ttl";
+  public static final String STORE_TOMBSTONE_PURGE_INTERVAL = "data-node.store.tombstone-purge-interval";
 
   public static final String DEFAULT_NODE_ID = "data-node-1";
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -91,7 +92,8 @@ public record DataNodeConfig(
         new NodeStore.Settings(
             c.getBytes(STORE_BLOCK_CACHE, NodeStore.Settings.DEFAULT_BLOCK_CACHE_BYTES),
             c.getBytes(STORE_WRITE_BUFFER, NodeStore.Settings.DEFAULT_WRITE_BUFFER_BYTES),
-            c.getDuration(STORE_REQUEST_ID_TTL, NodeStore.Settings.DEFAULT_REQUEST_TTL)),
+            c.getDuration(STORE_REQUEST_ID_TTL, NodeStore.Settings.DEFAULT_REQUEST_TTL),
+            c.getDuration(STORE_TOMBSTONE_PURGE_INTERVAL, NodeStore.Settings.DEFAULT_TOMBSTONE_PURGE_INTERVAL)),
         new AdmissionSettings(
             c.getLong(AdmissionSettings.KEYS[0], AdmissionSettings.DEFAULT_MAX_APPLY_BACKLOG_ENTRIES),
             c.getLong(AdmissionSettings.KEYS[1], AdmissionSettings.DEFAULT_MAX_INDEX_BACKLOG_POINTS),

@@ -50,6 +50,7 @@ class DataNodeConfigTest {
         Map.entry("data-node.store.block-cache", "64m"),
         Map.entry("data-node.store.write-buffer", "8m"),
         Map.entry("data-node.store.request-id-ttl", "5m"),
+        Map.entry("data-node.store.tombstone-purge-interval", "30s"),
         Map.entry("data-node.admission.max-apply-backlog-entries", "300"),
         Map.entry("data-node.admission.max-index-backlog-points", "50000"),
         Map.entry("data-node.admission.memory-budget-bytes", "3000000000"),
@@ -65,7 +66,8 @@ class DataNodeConfigTest {
     assertThat(c.httpPort()).isEqualTo(9401);
     assertThat(c.raftPort()).isEqualTo(9402);
     assertThat(c.readdress()).isTrue();
-    assertThat(c.store()).isEqualTo(new NodeStore.Settings(64L << 20, 8L << 20, Duration.ofMinutes(5)));
+    assertThat(c.store()).isEqualTo(new NodeStore.Settings(64L << 20, 8L << 20, Duration.ofMinutes(5),
+        Duration.ofSeconds(30)));
     assertThat(c.admission()).isEqualTo(new AdmissionSettings(300, 50_000, 3_000_000_000L, 100_000_000_000L));
     assertThat(c.zookeeper().connect()).isEqualTo("zk:2181");
     assertThat(c.zookeeper().sessionTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -88,6 +90,8 @@ class DataNodeConfigTest {
         .hasMessageContaining("data-node.raft-port must be in 0..65535 but was -1");
     assertThatThrownBy(() -> DataNodeConfig.from(ConfigSource.of(Map.of("data-node.store.block-cache", "1k"))))
         .hasMessageContaining("data-node.store.block-cache must be >= 1 MiB");
+    assertThatThrownBy(() -> DataNodeConfig.from(ConfigSource.of(Map.of("data-node.store.tombstone-purge-interval", "10ms"))))
+        .hasMessageContaining("data-node.store.tombstone-purge-interval must be >= 1s but was PT0.01S");
     assertThatThrownBy(() -> DataNodeConfig.from(ConfigSource.of(Map.of("data-node.raft.max-entry-points", "0"))))
         .hasMessageContaining("data-node.raft.max-entry-points must be >= 1 but was 0");
     assertThatThrownBy(() -> DataNodeConfig.from(ConfigSource.of(Map.of("data-node.admission.max-index-backlog-points", "0"))))

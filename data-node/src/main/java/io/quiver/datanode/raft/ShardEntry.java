@@ -19,11 +19,13 @@ import java.util.Set;
  * {@link ShardOp}. Binary, big-endian:
  *
  * <pre>
- * u8 'Q', u8 version (1), u8 kind (1 upsert, 2 delete ids, 3 delete by filter, 0 read barrier),
+ * u8 'Q', u8 version (1), u8 kind (1 upsert, 2 delete ids, 3 delete by filter, 4 tombstone purge,
+ *   0 read barrier),
  * i64 leader millis (0 until the leader stamps it), str request id, body
  *   upsert: i32 n, n x (17-byte id key, i32 dim, dim x f32, payload value, str text)
  *   delete: i32 n, n x 17-byte id key
  *   filter: the filter, tagged (see {@link #writeFilter})
+ *   purge: i64 the highest log index whose tombstones go
  * </pre>
  *
  * Strings are i32 UTF-8 length (-1 for null) then bytes; payload values as {@link ValueCodec}.
@@ -38,6 +40,7 @@ public record ShardEntry(String requestId, long leaderMillis, ShardOp op, byte[]
   private static final int UPSERT = 1;
   private static final int DELETE = 2;
   private static final int DELETE_BY_FILTER = 3;
+  private static final int PURGE_TOMBSTONES = 4;
   private static final byte[] BARRIER_BYTES = {MAGIC, VERSION, BARRIER};
 
   /** The message a linearizable read sends through Ratis: it changes nothing. */
@@ -64,6 +67,7 @@ public record ShardEntry(String requestId, long leaderMillis, ShardOp op, byte[]
         out.u8(DELETE_BY_FILTER).i64(0).str(requestId);
         writeFilter(out, f.filter());
       }
+      case ShardOp.PurgeTombstones p -> out.u8(PURGE_TOMBSTONES).i64(0).str(requestId).i64(p.upTo());
     }
     return out.toByteArray();
   }
@@ -109,6 +113,7 @@ public record ShardEntry(String requestId, long leaderMillis, ShardOp op, byte[]
         case UPSERT -> new ShardOp.Upsert(readPoints(in));
         case DELETE -> new ShardOp.Delete(readIds(in));
         case DELETE_BY_FILTER -> new ShardOp.DeleteByFilter(readFilter(in));
+        case PURGE_TOMBSTONES -> new ShardOp.PurgeTombstones(in.i64());
         default -> throw new IllegalArgumentException("unknown shard entry kind " + kind);
       };
       if (in.hasRemaining()) {

@@ -119,6 +119,8 @@ public final class ShardGroups implements AutoCloseable {
     roleKeeper = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("raft-roles-" + identity.nodeId()).factory());
     roleKeeper.scheduleWithFixedDelay(this::keepRoles, ROLE_CHECK.toMillis(), ROLE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    long purgeEvery = storeSettings.tombstonePurgeInterval().toMillis();
+    roleKeeper.scheduleWithFixedDelay(this::purgeTombstonesQuietly, purgeEvery, purgeEvery, TimeUnit.MILLISECONDS);
     log.info("raft server {} at {} hosting {} shard replicas", self, identity.raftAddress(), store.shards().size());
   }
 
@@ -502,6 +504,62 @@ public final class ShardGroups implements AutoCloseable {
     ShardPeer hint = leader == null ? null : new ShardPeer(leader.getId().toString(), leader.getAddress());
     return WriteOutcome.failed(ErrorCode.NOT_LEADER, "shard " + shard + ": " + self + " is not the leader"
         + (hint == null ? " and knows no leader" : "; the leader is " + hint.peerId() + " at " + hint.address()), hint);
+  }
+
+  /**
+   * On each shard this node leads, proposes forgetting the tombstones of deletes that every
+   * replica of the group (voters and learners, old and new during a change) has committed, as the
+   * leader last heard (ARCHITECTURE.md, "Writes" 5). The purge is itself a log entry, so every
+   * replica drops the same tombstones at the same log position, and a replica that is down holds
+   * the bound back until it returns. A shard with nothing to purge proposes nothing. Runs every
+   * {@code data-node.store.tombstone-purge-interval}; returns the outcomes of the entries it proposed.
+   */
+  Map<ShardId, CompletableFuture<WriteOutcome>> purgeTombstones() {
+    Map<ShardId, CompletableFuture<WriteOutcome>> proposed = new java.util.HashMap<>();
+    for (RaftGroupId gid : server.getGroupIds()) {
+      ShardId shard = shardsByGroup.get(gid);
+      RaftServer.Division d = shard == null ? null : divisionOrNull(gid);
+      if (d == null || isClosed(d) || !d.getInfo().isLeader()) {
+        continue;
+      }
+      long upTo = committedByEveryPeer(d);
+      if (upTo < 1 || store.shard(shard).countTombstones(upTo) == 0) {
+        continue;
+      }
+      proposed.put(shard, write(shard, "purge-tombstones-" + upTo, new ShardOp.PurgeTombstones(upTo), WriteLevel.QUORUM,
+          Duration.ofSeconds(10)).whenComplete((o, ex) -> log.info("shard {}: tombstones up to log index {}: {}",
+              shard, upTo, o == null ? ex : o.status() + " (" + o.affected() + " purged)")));
+    }
+    return proposed;
+  }
+
+  private void purgeTombstonesQuietly() {
+    try {
+      purgeTombstones();
+    } catch (RuntimeException e) {
+      // never let the exception end the schedule; the next round tries again
+      log.warn("proposing tombstone purges on {} failed: {}", self, e.toString());
+    }
+  }
+
+  /** The lowest commit index the leader knows of among the group's peers; 0 when one is unknown. */
+  private static long committedByEveryPeer(RaftServer.Division d) {
+    Map<RaftPeerId, Long> committed = new java.util.HashMap<>();
+    for (var info : d.getCommitInfos()) {
+      committed.put(RaftPeerId.valueOf(info.getServer().getId()), info.getCommitIndex());
+    }
+    var conf = d.getRaftConf();
+    List<RaftPeer> peers = new ArrayList<>(conf.getAllPeers(RaftPeerRole.FOLLOWER));
+    peers.addAll(conf.getAllPeers(RaftPeerRole.LISTENER));
+    long min = Long.MAX_VALUE;
+    for (RaftPeer p : peers) {
+      Long c = committed.get(p.getId());
+      if (c == null) {
+        return 0;
+      }
+      min = Math.min(min, c);
+    }
+    return peers.isEmpty() ? 0 : min;
   }
 
   /**

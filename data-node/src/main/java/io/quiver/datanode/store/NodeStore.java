@@ -34,12 +34,21 @@ public final class NodeStore implements AutoCloseable {
   private static final String PREFIX = "shard:";
 
   /** Memory knobs of the node's RocksDB; the block cache is shared by every replica. */
-  public record Settings(long blockCacheBytes, long writeBufferBytes, Duration requestTtl) {
+  /**
+   * @param blockCacheBytes RocksDB block cache shared by every shard replica of the node
+   * @param writeBufferBytes RocksDB memtable size per column family
+   * @param requestTtl how long an applied request id is remembered, by the leader's clock
+   * @param tombstonePurgeInterval how often a shard leader proposes forgetting the tombstones of
+   *     deletes that every replica has committed
+   */
+  public record Settings(long blockCacheBytes, long writeBufferBytes, Duration requestTtl,
+      Duration tombstonePurgeInterval) {
     public static final long DEFAULT_BLOCK_CACHE_BYTES = 32L << 20;
     public static final long DEFAULT_WRITE_BUFFER_BYTES = 4L << 20;
     public static final Duration DEFAULT_REQUEST_TTL = Duration.ofMinutes(10);
-    public static final Settings DEFAULTS =
-        new Settings(DEFAULT_BLOCK_CACHE_BYTES, DEFAULT_WRITE_BUFFER_BYTES, DEFAULT_REQUEST_TTL);
+    public static final Duration DEFAULT_TOMBSTONE_PURGE_INTERVAL = Duration.ofMinutes(1);
+    public static final Settings DEFAULTS = new Settings(DEFAULT_BLOCK_CACHE_BYTES, DEFAULT_WRITE_BUFFER_BYTES,
+        DEFAULT_REQUEST_TTL, DEFAULT_TOMBSTONE_PURGE_INTERVAL);
 
     public Settings {
       if (blockCacheBytes < 1 << 20) {
@@ -51,6 +60,15 @@ public final class NodeStore implements AutoCloseable {
       if (requestTtl == null || requestTtl.isNegative() || requestTtl.isZero()) {
         throw new IllegalArgumentException("data-node.store.request-id-ttl must be positive but was " + requestTtl);
       }
+      if (tombstonePurgeInterval == null || tombstonePurgeInterval.toMillis() < 1000) {
+        throw new IllegalArgumentException(
+            "data-node.store.tombstone-purge-interval must be >= 1s but was " + tombstonePurgeInterval);
+      }
+    }
+
+    /** Settings with the default tombstone purge interval. */
+    public Settings(long blockCacheBytes, long writeBufferBytes, Duration requestTtl) {
+      this(blockCacheBytes, writeBufferBytes, requestTtl, DEFAULT_TOMBSTONE_PURGE_INTERVAL);
     }
   }
 
@@ -64,11 +82,15 @@ public final class NodeStore implements AutoCloseable {
   private final ColumnFamilyHandle defaultCf;
   /** Open replicas; written under {@code this}, read without a lock. */
   private final Map<ShardId, ShardStore> shards = new ConcurrentHashMap<>();
+  /** Keeps the database open while a node-wide call ({@link #syncWal}) uses it. */
+  private final UseGuard guard;
+  private boolean closed; // under this
 
   private NodeStore(Path dir, Settings settings) throws RocksDBException {
     RocksDB.loadLibrary();
     this.dir = dir;
     this.settings = settings;
+    this.guard = new UseGuard("the store " + dir);
     cache = new LRUCache(settings.blockCacheBytes());
     cfOptions = new ColumnFamilyOptions()
         .setWriteBufferSize(settings.writeBufferBytes())
@@ -130,7 +152,7 @@ public final class NodeStore implements AutoCloseable {
     if (s != null) {
       return s;
     }
-    try {
+    try (UseGuard.Use use = guard.enter()) {
       ColumnFamilyHandle h = db.createColumnFamily(
           new ColumnFamilyDescriptor((PREFIX + shard).getBytes(StandardCharsets.UTF_8), cfOptions));
       s = new ShardStore(shard, db, h, settings.requestTtl(), writeOptions);
@@ -147,7 +169,8 @@ public final class NodeStore implements AutoCloseable {
     if (s == null) {
       return;
     }
-    try {
+    s.closeForUse(); // waits for an export, apply or read of this replica in progress
+    try (UseGuard.Use use = guard.enter()) {
       db.dropColumnFamily(s.handle());
       s.handle().close();
       log.info("dropped store of shard {}", shard);
@@ -158,7 +181,7 @@ public final class NodeStore implements AutoCloseable {
 
   /** Makes every applied batch durable (syncs RocksDB's WAL): done before a snapshot lets Ratis purge. */
   public void syncWal() {
-    try {
+    try (UseGuard.Use use = guard.enter()) {
       db.flushWal(true);
     } catch (RocksDBException e) {
       throw new StoreException("cannot sync the store's WAL in " + dir, e);
@@ -167,7 +190,13 @@ public final class NodeStore implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (closed) {
+      return; // a second close would free RocksDB's handles twice and crash the process
+    }
+    closed = true;
+    guard.close();
     for (ShardStore s : shards.values()) {
+      s.closeForUse();
       s.handle().close();
     }
     shards.clear();

@@ -34,6 +34,12 @@ public final class ShardExport {
 
   /** Writes the shard's column family, as of one RocksDB snapshot, to {@code file}. */
   public static void export(ShardStore store, Path file) {
+    try (UseGuard.Use use = store.enter()) {
+      exportOpen(store, file);
+    }
+  }
+
+  private static void exportOpen(ShardStore store, Path file) {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     var db = store.db();
     var snapshot = db.getSnapshot();
@@ -80,7 +86,7 @@ public final class ShardExport {
   public static void importInto(ShardStore store, Path file) {
     verify(store, file);
     var db = store.db();
-    try (InputStream raw = Files.newInputStream(file)) {
+    try (UseGuard.Use use = store.enter(); InputStream raw = Files.newInputStream(file)) {
       DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
       readHeader(store, in, file);
       WriteBatch batch = new WriteBatch();

@@ -54,6 +54,7 @@ public final class ShardStore {
   private volatile long appliedTerm;
   private volatile long appliedIndex;
   private volatile long clockMillis;
+  private final UseGuard guard;
 
   /** The outcome of {@link #apply}: what to answer and what the index must replay. */
   public record Applied(ApplyResult result, AppliedChange change) {}
@@ -67,6 +68,7 @@ public final class ShardStore {
     this.cf = cf;
     this.requestTtlMillis = requestTtl.toMillis();
     this.writeOptions = writeOptions;
+    this.guard = new UseGuard("the store of shard " + shard);
     reloadMeta();
   }
 
@@ -94,7 +96,7 @@ public final class ShardStore {
       return Optional.empty();
     }
     long clock = Math.max(clockMillis, leaderMillis);
-    try (WriteBatch batch = new WriteBatch()) {
+    try (UseGuard.Use use = guard.enter(); WriteBatch batch = new WriteBatch()) {
       expireRequests(batch, clock - requestTtlMillis);
       Applied applied;
       RequestRecord previous = requestId.isEmpty() ? null : request(requestId).orElse(null);
@@ -110,8 +112,11 @@ public final class ShardStore {
           case ShardOp.Upsert u -> upsert(batch, index, u.points());
           case ShardOp.Delete d -> delete(batch, index, d.ids());
           case ShardOp.DeleteByFilter f -> delete(batch, index, matching(f));
+          case ShardOp.PurgeTombstones p -> AppliedChange.none(index);
         };
-        ApplyResult r = ApplyResult.applied(index, change.upserted().size() + change.deleted().size());
+        int affected = op instanceof ShardOp.PurgeTombstones p ? purgeTombstones(batch, p.upTo())
+            : change.upserted().size() + change.deleted().size();
+        ApplyResult r = ApplyResult.applied(index, affected);
         if (!requestId.isEmpty()) {
           putRequest(batch, requestId, leaderMillis, contentHash, r);
         }
@@ -161,6 +166,14 @@ public final class ShardStore {
       }
     });
     return ids;
+  }
+
+  private int purgeTombstones(WriteBatch batch, long upTo) throws RocksDBException {
+    List<byte[]> keys = tombstoneKeys(upTo);
+    for (byte[] k : keys) {
+      batch.delete(cf, k);
+    }
+    return keys.size();
   }
 
   private void expireRequests(WriteBatch batch, long cutoffMillis) throws RocksDBException {
@@ -213,9 +226,26 @@ public final class ShardStore {
     return v == null ? Optional.empty() : Optional.of(new ValueCodec.In(v).i64());
   }
 
+  /** How many tombstones this replica keeps of deletes at log index {@code upTo} or below. */
+  public long countTombstones(long upTo) {
+    return tombstoneKeys(upTo).size();
+  }
+
+  private List<byte[]> tombstoneKeys(long upTo) {
+    List<byte[]> keys = new ArrayList<>();
+    try (UseGuard.Use use = guard.enter(); RocksIterator it = db.newIterator(cf)) {
+      for (it.seek(new byte[] {TOMBSTONE}); it.isValid() && it.key()[0] == TOMBSTONE; it.next()) {
+        if (new ValueCodec.In(it.value()).i64() <= upTo) {
+          keys.add(it.key());
+        }
+      }
+    }
+    return keys;
+  }
+
   /** Every live point in id order, e.g. to rebuild a search index at start. */
   public void forEachLive(Consumer<StoredPoint> consumer) {
-    try (RocksIterator it = db.newIterator(cf)) {
+    try (UseGuard.Use use = guard.enter(); RocksIterator it = db.newIterator(cf)) {
       for (it.seek(new byte[] {POINT}); it.isValid() && it.key()[0] == POINT; it.next()) {
         byte[] k = it.key();
         consumer.accept(decodeRow(PointId.fromKey(Arrays.copyOfRange(k, 1, k.length)), it.value()));
@@ -225,7 +255,7 @@ public final class ShardStore {
 
   /** Every live point's id and the log index that wrote it, in id order, without decoding the rest of the row. */
   public void forEachLiveIndex(java.util.function.ObjLongConsumer<PointId> consumer) {
-    try (RocksIterator it = db.newIterator(cf)) {
+    try (UseGuard.Use use = guard.enter(); RocksIterator it = db.newIterator(cf)) {
       for (it.seek(new byte[] {POINT}); it.isValid() && it.key()[0] == POINT; it.next()) {
         byte[] k = it.key();
         consumer.accept(PointId.fromKey(Arrays.copyOfRange(k, 1, k.length)), new ValueCodec.In(it.value()).i64());
@@ -235,7 +265,7 @@ public final class ShardStore {
 
   public long countLive() {
     long[] n = {0};
-    try (RocksIterator it = db.newIterator(cf)) {
+    try (UseGuard.Use use = guard.enter(); RocksIterator it = db.newIterator(cf)) {
       for (it.seek(new byte[] {POINT}); it.isValid() && it.key()[0] == POINT; it.next()) {
         n[0]++;
       }
@@ -258,22 +288,24 @@ public final class ShardStore {
     }
     long rows = 0;
     long index;
-    var snapshot = db.getSnapshot();
-    try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.newIterator(cf, ro)) {
-      byte[] applied = db.get(cf, ro, APPLIED_KEY);
-      index = applied == null ? 0 : ByteBuffer.wrap(applied).getLong(Long.BYTES);
-      for (it.seek(new byte[] {POINT}); it.isValid() && it.key()[0] == POINT; it.next()) {
-        byte[] k = it.key();
-        byte[] v = it.value();
-        sha.update(ByteBuffer.allocate(8).putInt(k.length).putInt(v.length).array());
-        sha.update(k);
-        sha.update(v);
-        rows++;
+    try (UseGuard.Use use = guard.enter()) {
+      var snapshot = db.getSnapshot();
+      try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.newIterator(cf, ro)) {
+        byte[] applied = db.get(cf, ro, APPLIED_KEY);
+        index = applied == null ? 0 : ByteBuffer.wrap(applied).getLong(Long.BYTES);
+        for (it.seek(new byte[] {POINT}); it.isValid() && it.key()[0] == POINT; it.next()) {
+          byte[] k = it.key();
+          byte[] v = it.value();
+          sha.update(ByteBuffer.allocate(8).putInt(k.length).putInt(v.length).array());
+          sha.update(k);
+          sha.update(v);
+          rows++;
+        }
+      } catch (RocksDBException e) {
+        throw new StoreException("shard " + shard + ": digest failed", e);
+      } finally {
+        db.releaseSnapshot(snapshot);
       }
-    } catch (RocksDBException e) {
-      throw new StoreException("shard " + shard + ": digest failed", e);
-    } finally {
-      db.releaseSnapshot(snapshot);
     }
     return new ShardDigest(rows, index, HexFormat.of().formatHex(sha.digest()));
   }
@@ -295,7 +327,7 @@ public final class ShardStore {
 
   /** Test hook: writes a raw row, bypassing the log. Only tests that check the checks use it. */
   void putRaw(byte[] key, byte[] value) {
-    try {
+    try (UseGuard.Use use = guard.enter()) {
       db.put(cf, writeOptions, key, value);
     } catch (RocksDBException e) {
       throw new StoreException("shard " + shard + ": raw put failed", e);
@@ -310,12 +342,22 @@ public final class ShardStore {
     return cf;
   }
 
+  /** Holds the column family open for a use outside this class (an export or import). */
+  UseGuard.Use enter() {
+    return guard.enter();
+  }
+
+  /** Waits for the uses in progress, then refuses any later one: before the handle is closed. */
+  void closeForUse() {
+    guard.close();
+  }
+
   WriteOptions writeOptions() {
     return writeOptions;
   }
 
   private byte[] get(byte[] key) {
-    try {
+    try (UseGuard.Use use = guard.enter()) {
       return db.get(cf, key);
     } catch (RocksDBException e) {
       throw new StoreException("shard " + shard + ": read failed", e);

@@ -46,6 +46,8 @@ class ShardEntryTest {
     assertThat(((ShardOp.DeleteByFilter) e.op()).filter()).isEqualTo(f);
     ShardEntry d = ShardEntry.decode(ShardEntry.encode("r", new ShardOp.Delete(List.of(PointId.of(9)))));
     assertThat(((ShardOp.Delete) d.op()).ids()).containsExactly(PointId.of(9));
+    ShardEntry purge = ShardEntry.decode(ShardEntry.encode("p", new ShardOp.PurgeTombstones(77)));
+    assertThat(purge.op()).isEqualTo(new ShardOp.PurgeTombstones(77));
   }
 
   @Test

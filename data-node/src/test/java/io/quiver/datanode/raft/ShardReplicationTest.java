@@ -122,6 +122,45 @@ class ShardReplicationTest {
   }
 
   @Test
+  void theLeaderPurgesTombstonesEveryReplicaCommittedAndEveryReplicaDropsTheSame() throws Exception {
+    ShardId shard = newShard();
+    createGroup(shard, nodes);
+    write(shard, nodes, "up", batch(0, 20, 0), WriteLevel.QUORUM);
+    write(shard, nodes, "del", new ShardOp.Delete(List.of(PointId.of(1), PointId.of(2), PointId.of(3))),
+        WriteLevel.ALL);
+    WriteOutcome tail = write(shard, nodes, "tail", batch(100, 1, 0), WriteLevel.ALL);
+    for (TestNode n : nodes) {
+      awaitApplied(n, shard, tail.logIndex());
+      assertThat(n.groups.store(shard).countTombstones(Long.MAX_VALUE)).isEqualTo(3);
+    }
+    TestNode leader = leaderOf(shard, nodes);
+    for (TestNode n : nodes) {
+      if (n != leader) {
+        assertThat(n.groups.purgeTombstones()).as("a follower proposes nothing").doesNotContainKey(shard);
+      }
+    }
+    // the leader learns its followers' commit indexes from their next replies
+    java.util.concurrent.CompletableFuture<WriteOutcome> proposed = null;
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (proposed == null && System.nanoTime() < until) {
+      Thread.sleep(200);
+      proposed = leader.groups.purgeTombstones().get(shard);
+    }
+    assertThat(proposed).as("the leader's purge of shard %s", shard).isNotNull();
+    WriteOutcome purge = proposed.get(30, TimeUnit.SECONDS);
+    assertThat(purge.status()).as("%s", purge).isEqualTo(WriteOutcome.Status.APPLIED);
+    assertThat(purge.affected()).isEqualTo(3);
+    ShardDigest leaderDigest = leader.groups.store(shard).digest();
+    for (TestNode n : nodes) {
+      awaitApplied(n, shard, purge.logIndex());
+      assertThat(n.groups.store(shard).countTombstones(Long.MAX_VALUE)).isZero();
+      assertThat(n.groups.store(shard).countLive()).isEqualTo(18);
+      assertThat(n.groups.store(shard).digest().sameRows(leaderDigest)).isTrue();
+    }
+    assertThat(leader.groups.purgeTombstones()).as("nothing left to purge").doesNotContainKey(shard);
+  }
+
+  @Test
   void followersRefuseWritesWithTheLeaderAndServeStrongReads() throws Exception {
     ShardId shard = newShard();
     createGroup(shard, nodes);

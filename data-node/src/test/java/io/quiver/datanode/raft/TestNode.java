@@ -31,7 +31,9 @@ final class TestNode implements AutoCloseable {
   /** Raised election timeouts: three servers share two busy cores. */
   static final RaftSettings SETTINGS = new RaftSettings(Duration.ofMillis(2000), Duration.ofMillis(4000),
       Duration.ofSeconds(3), 256 << 10, 1000, 256 << 10, 2, 4 << 20, 10_000, 1024);
-  static final NodeStore.Settings STORE = new NodeStore.Settings(4 << 20, 1 << 20, Duration.ofMinutes(10));
+  /** Tombstones are purged only when a test asks ({@code ShardGroups.purgeTombstones}), never on a timer. */
+  static final NodeStore.Settings STORE = new NodeStore.Settings(4 << 20, 1 << 20, Duration.ofMinutes(10),
+      Duration.ofDays(1));
 
   final NodeId id;
   final Path dir;

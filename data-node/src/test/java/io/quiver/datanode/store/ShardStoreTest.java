@@ -62,6 +62,55 @@ class ShardStoreTest {
   }
 
   @Test
+  void aTombstonePurgeForgetsOnlyTheDeletesAtOrBelowItsIndexAndKeepsEveryPoint() {
+    try (NodeStore node = NodeStore.open(dir, NodeStore.Settings.DEFAULTS)) {
+      ShardStore s = node.openShard(SHARD);
+      s.apply(1, 1, 1000, "up", H1, upsert(point(1, 1, Map.of()), point(2, 2, Map.of()), point(3, 3, Map.of())));
+      s.apply(1, 2, 1001, "del-1", H1, new ShardOp.Delete(List.of(PointId.of(1))));
+      s.apply(1, 5, 1002, "del-2", H1, new ShardOp.Delete(List.of(PointId.of(2))));
+      assertThat(s.countTombstones(Long.MAX_VALUE)).isEqualTo(2);
+      assertThat(s.countTombstones(3)).isEqualTo(1);
+
+      var purged = s.apply(1, 6, 1003, "purge-3", H2, new ShardOp.PurgeTombstones(3));
+      assertThat(purged.orElseThrow().result().affected()).isEqualTo(1);
+      assertThat(purged.orElseThrow().change().isEmpty()).isTrue();
+      assertThat(s.tombstone(PointId.of(1))).isEmpty();
+      assertThat(s.tombstone(PointId.of(2))).contains(5L);
+      assertThat(s.get(PointId.of(3))).isPresent();
+      assertThat(s.get(PointId.of(1))).isEmpty();
+      assertThat(s.countLive()).isEqualTo(1);
+      assertThat(s.appliedIndex()).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void aDropWaitsForAnExportInProgressAndLaterUsesAreRefusedNotCrashed() throws Exception {
+    try (NodeStore node = NodeStore.open(dir, NodeStore.Settings.DEFAULTS)) {
+      ShardStore s = node.openShard(SHARD);
+      s.apply(1, 1, 1000, "up", H1, upsert(point(1, 1, Map.of()), point(2, 2, Map.of())));
+      java.util.concurrent.CompletableFuture<Void> drop;
+      try (UseGuard.Use exporting = s.enter()) { // what an export holds while it reads the rows
+        drop = java.util.concurrent.CompletableFuture.runAsync(() -> node.dropShard(SHARD));
+        Thread.sleep(300);
+        assertThat(drop).as("the drop waits for the export").isNotDone();
+        assertThat(s.get(PointId.of(1))).as("the export still reads its rows").isPresent();
+      }
+      drop.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      // RocksDB's handle is closed now: a late use must fail in Java, never in native code
+      assertThatThrownBy(() -> s.get(PointId.of(1))).isInstanceOf(StoreException.class)
+          .hasMessageContaining("shard " + SHARD).hasMessageContaining("is closed");
+      assertThatThrownBy(() -> ShardExport.export(s, dir.resolve("late.snapshot")))
+          .isInstanceOf(StoreException.class);
+      assertThatThrownBy(() -> s.apply(1, 2, 1001, "late", H1, upsert(point(3, 3, Map.of()))))
+          .isInstanceOf(StoreException.class);
+      ShardStore other = node.openShard(new ShardId(SHARD.collection(), 4));
+      node.close();
+      assertThatThrownBy(other::countLive).isInstanceOf(StoreException.class);
+      assertThatThrownBy(node::syncWal).isInstanceOf(StoreException.class);
+    }
+  }
+
+  @Test
   void repeatedRequestIdAnswersStoredResultAndDifferentContentIsRefused() {
     try (NodeStore node = NodeStore.open(dir, NodeStore.Settings.DEFAULTS)) {
       ShardStore s = node.openShard(SHARD);
