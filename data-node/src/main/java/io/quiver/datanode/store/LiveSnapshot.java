@@ -13,17 +13,21 @@ import org.rocksdb.Snapshot;
  * A shard replica's live points as of one applied index: a RocksDB snapshot of its column family,
  * with {@code lastApplied} read from the same snapshot. The apply thread writes a log entry's rows
  * and {@code lastApplied} in one batch, so the points seen here are exactly those of
- * {@link #appliedIndex()}, whatever is applied meanwhile. Close it to release the snapshot (RocksDB
- * keeps the versions it pins until then). One reader at a time.
+ * {@link #appliedIndex()}, whatever is applied meanwhile. Close it, on the thread that opened it,
+ * to release the snapshot (RocksDB keeps the versions it pins until then) and the replica's store:
+ * while it is open, dropping the replica or stopping the node waits for it. One reader at a time.
  */
 public final class LiveSnapshot implements AutoCloseable {
   private final ShardStore store;
+  /** Held from open to close: a drop or a node stop waits for the export instead of crashing it. */
+  private final UseGuard.Use use;
   private final Snapshot snapshot;
   private final ReadOptions options;
   private final long appliedIndex;
 
   LiveSnapshot(ShardStore store) {
     this.store = store;
+    this.use = store.enter();
     this.snapshot = store.db().getSnapshot();
     // A whole-shard scan would only push hot blocks out of the shared cache.
     this.options = new ReadOptions().setSnapshot(snapshot).setFillCache(false);
@@ -56,7 +60,11 @@ public final class LiveSnapshot implements AutoCloseable {
 
   @Override
   public void close() {
-    options.close();
-    store.db().releaseSnapshot(snapshot);
+    try {
+      options.close();
+      store.db().releaseSnapshot(snapshot);
+    } finally {
+      use.close();
+    }
   }
 }

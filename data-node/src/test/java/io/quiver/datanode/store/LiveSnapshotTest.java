@@ -1,6 +1,7 @@
 package io.quiver.datanode.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quiver.common.model.Point;
 import io.quiver.common.model.PointId;
@@ -45,6 +46,9 @@ class LiveSnapshotTest {
         assertThat(now.appliedIndex()).isEqualTo(4);
         assertThat(ids).containsExactly(PointId.of(3), PointId.of(4));
       }
+      // Once the replica is dropped its store refuses an export instead of reading a closed handle.
+      node.dropShard(SHARD);
+      assertThatThrownBy(s::liveSnapshot).isInstanceOf(StoreException.class).hasMessageContaining("closed");
     }
   }
 }
