@@ -30,6 +30,11 @@ public final class CollectionSpec {
     return new Builder(name, dimension, distance);
   }
 
+  /** A spec of a full config as the API gives it (a restore creates what a snapshot saved). */
+  static CollectionSpec of(String name, CollectionConfig config) {
+    return new CollectionSpec(CreateCollectionRequest.newBuilder().setName(name).setConfig(config).build());
+  }
+
   public String name() {
     return request.getName();
   }

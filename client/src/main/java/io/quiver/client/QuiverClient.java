@@ -40,6 +40,7 @@ import io.quiver.proto.v1.UpsertRequest;
 import io.quiver.proto.v1.WithPayload;
 import io.quiver.proto.v1.WriteConsistency;
 import io.quiver.proto.v1.WriteResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -175,8 +176,17 @@ public final class QuiverClient implements AutoCloseable {
   }
 
   private long sendUpsert(String collection, List<PointStruct> batch, WriteLevel level) {
+    return sendUpsert(collection, batch, level, newRequestId());
+  }
+
+  /** One upsert request under a request id the caller derived (a restore's), at the default level. */
+  long upsertBatch(String collection, List<PointStruct> batch, String requestId) {
+    return sendUpsert(collection, batch, null, requestId);
+  }
+
+  private long sendUpsert(String collection, List<PointStruct> batch, WriteLevel level, String requestId) {
     UpsertRequest.Builder req =
-        UpsertRequest.newBuilder().setCollection(collection).addAllPoints(batch).setRequestId(newRequestId());
+        UpsertRequest.newBuilder().setCollection(collection).addAllPoints(batch).setRequestId(requestId);
     if (level != null) {
       req.setConsistency(WriteConsistency.valueOf(level.name()));
     }
@@ -349,6 +359,59 @@ public final class QuiverClient implements AutoCloseable {
         s -> s.recoverShard(RecoverShardRequest.newBuilder().setCollection(collection).setShard(shard)
             .setFromNodeId(fromNode).setAcceptDataLoss(acceptDataLoss).build()));
     return ClientWire.recovery(r);
+  }
+
+  // ---- backups ----
+
+  /**
+   * Writes a snapshot of {@code collection} into {@code dir}, which must not exist or be empty:
+   * {@code manifest.json} (name, UUID, full config, per shard its point count, the applied index it
+   * was read at and its data file's SHA-256) and one data file per shard. Each shard is a
+   * consistent copy at one applied index of one replica, holding every write acknowledged before
+   * its export started; shards are exported one after another, so a write made during the snapshot
+   * may be in one shard's copy and not in another's. Each shard's stream runs under this client's
+   * deadline (give a long one, e.g. {@code withDeadline(Duration.ofMinutes(30))}) and is started
+   * again on a retryable failure. A failed snapshot removes what it wrote.
+   *
+   * @throws QuiverException NOT_FOUND for an unknown collection, INVALID_ARGUMENT when {@code dir}
+   *     is not empty, UNAVAILABLE when a shard has no replica that can export it
+   */
+  public SnapshotManifest snapshot(String collection, Path dir) {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(dir, "dir");
+    SnapshotWriter.requireEmpty(dir);
+    return new SnapshotWriter(rpc).write(describeCollection(collection).info(), dir);
+  }
+
+  /**
+   * Restores the snapshot in {@code dir} as collection {@code name} (null: the snapshot's own
+   * name). Nothing is created until the manifest and every data file check out (size, SHA-256,
+   * point count); then the collection is created with the saved config and every point upserted
+   * in batches whose request ids derive from the snapshot, so a batch sent twice applies once.
+   *
+   * @throws QuiverException NOT_FOUND when the manifest or a data file is missing, INVALID_ARGUMENT
+   *     naming the file when one is corrupt, ALREADY_EXISTS when the name is taken (nothing changed)
+   */
+  public RestoreResult restore(Path dir, String name) {
+    return restore(dir, name, false);
+  }
+
+  /**
+   * As {@link #restore(Path, String)}; with {@code resume}, a collection of that name that already
+   * exists with the snapshot's config is taken as the target of an earlier restore that stopped
+   * part-way, and every point is sent again into it (FAILED_PRECONDITION if its config differs).
+   */
+  public RestoreResult restore(Path dir, String name, boolean resume) {
+    Objects.requireNonNull(dir, "dir");
+    return new SnapshotRestorer(this).restore(dir, name, resume);
+  }
+
+  int maxBatchPoints() {
+    return maxBatchPoints;
+  }
+
+  int maxBatchBytes() {
+    return maxBatchBytes;
   }
 
   private ReadOptions readOptions(String collection, ReadLevel level) {

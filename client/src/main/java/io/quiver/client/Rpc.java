@@ -53,6 +53,10 @@ final class Rpc {
     return deadline;
   }
 
+  int maxAttempts() {
+    return maxAttempts;
+  }
+
   Rpc withDeadline(Duration d) {
     return new Rpc(channel, target, d, maxAttempts);
   }
@@ -86,7 +90,8 @@ final class Rpc {
     };
   }
 
-  private QuiverException translate(StatusRuntimeException e) {
+  /** A transport or server failure as the QuiverException a caller sees. */
+  QuiverException translate(StatusRuntimeException e) {
     QuiverException q = GrpcErrors.toQuiver(e);
     boolean fromQuiver = e.getTrailers() != null && e.getTrailers().get(GrpcErrors.ERROR_CODE_KEY) != null;
     if (!fromQuiver && q.code() == ErrorCode.UNAVAILABLE) {
@@ -101,7 +106,7 @@ final class Rpc {
     return q;
   }
 
-  private static void sleep(long millis) {
+  static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

@@ -89,4 +89,41 @@ class CliTest {
     assertThat(gone.exit()).isEqualTo(1);
     assertThat(gone.err()).startsWith("error: NOT_FOUND:").contains("sift");
   }
+
+  @Test
+  void snapshotDropAndRestoreACollection() throws Exception {
+    String ep = cluster.endpoint();
+    Path jsonl = dir.resolve("notes.jsonl");
+    StringBuilder lines = new StringBuilder();
+    for (int i = 1; i <= 50; i++) {
+      lines.append("{\"id\": ").append(i).append(", \"vector\": [").append(i).append(", 1, 0.5], \"payload\": {\"n\": ")
+          .append(i).append("}, \"text\": \"note ").append(i).append("\"}\n");
+    }
+    java.nio.file.Files.writeString(jsonl, lines);
+    assertThat(quiver(ep, "collections", "create", "notes", "--dimension", "3", "--distance", "L2", "--shards", "3")
+        .exit()).isZero();
+    assertThat(quiver(ep, "points", "upsert", "-c", "notes", "--file", jsonl.toString()).exit()).isZero();
+
+    Path snap = dir.resolve("notes-snap");
+    Run snapshot = quiver(ep, "admin", "snapshot", "-c", "notes", "--dir", snap.toString());
+    assertThat(snapshot.exit()).as(snapshot.err()).isZero();
+    assertThat(snapshot.out()).contains("SHARD", "POINTS", "APPLIED", "shard-0002.points")
+        .contains("snapshot of notes written to " + snap + ": 50 points in 3 shard(s)");
+    Run again = quiver(ep, "admin", "snapshot", "-c", "notes", "--dir", snap.toString());
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).startsWith("error: INVALID_ARGUMENT: snapshot directory " + snap + " is not empty");
+
+    assertThat(quiver(ep, "collections", "drop", "notes").exit()).isZero();
+    Run restore = quiver(ep, "admin", "restore", "--dir", snap.toString(), "--json");
+    assertThat(restore.exit()).as(restore.err()).isZero();
+    assertThat(new ObjectMapper().readTree(restore.out()).get("points").asLong()).isEqualTo(50);
+    Run count = quiver(ep, "points", "count", "-c", "notes", "--json");
+    assertThat(new ObjectMapper().readTree(count.out()).get("count").asLong()).isEqualTo(50);
+    Run taken = quiver(ep, "admin", "restore", "--dir", snap.toString());
+    assertThat(taken.exit()).isEqualTo(1);
+    assertThat(taken.err()).startsWith("error: ALREADY_EXISTS:").contains("notes");
+    Run unknown = quiver(ep, "admin", "snapshot", "-c", "nothing-here", "--dir", dir.resolve("nothing").toString());
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).startsWith("error: NOT_FOUND:").contains("nothing-here");
+  }
 }

@@ -9,6 +9,7 @@ import io.quiver.common.grpc.ChannelPool;
 import io.quiver.common.grpc.GrpcServers;
 import io.quiver.common.ops.OpsServer;
 import io.quiver.common.ops.Readiness;
+import io.quiver.querynode.backup.ShardExports;
 import io.quiver.querynode.cache.QueryCache;
 import io.quiver.querynode.points.PointsService;
 import io.quiver.querynode.rest.RestApi;
@@ -56,7 +57,8 @@ public final class QueryNodeServer implements AutoCloseable {
     PointsService points = new PointsService(
         watcher, calls, reader, cache, executor, config.requestDeadline(), config.overfetch(), meters);
     CollectionsProxy collections = new CollectionsProxy(coordinator, watcher);
-    List<BindableService> services = List.of(points, collections, new AdminProxy(coordinator));
+    List<BindableService> services = List.of(points, collections, new AdminProxy(coordinator,
+        new ShardExports(watcher, channels, config.requestDeadline())));
     this.server = GrpcServers.start(config.port(), services, executor);
     try {
       this.http = OpsServer.start(config.httpPort(), meters, this::readiness);

@@ -21,14 +21,15 @@ import picocli.CommandLine.Spec;
  * before it is removed, {@code undrain NODE} takes it back. The coordinator carries moves out in the background; {@code quiver
  * status} shows the progress. {@code recover-shard} brings back a shard that lost a majority of
  * its replicas, from one survivor, accepting the loss of what that survivor had not applied.
+ * {@code snapshot} and {@code restore} ({@link BackupCommands}) back a collection up to a directory.
  */
 @Command(
     name = "admin",
     description = "Move replicas: rebalance the cluster, drain a data node (or undo a drain), recover a shard"
-        + " that lost a majority of its replicas.",
+        + " that lost a majority of its replicas; back a collection up to a directory and restore it.",
     mixinStandardHelpOptions = true,
     subcommands = {AdminCommand.Rebalance.class, AdminCommand.Drain.class, AdminCommand.Undrain.class,
-        AdminCommand.RecoverShard.class})
+        AdminCommand.RecoverShard.class, BackupCommands.Snapshot.class, BackupCommands.Restore.class})
 final class AdminCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

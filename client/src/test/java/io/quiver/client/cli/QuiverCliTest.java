@@ -3,9 +3,12 @@ package io.quiver.client.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** What a user sees from the CLI without a cluster: help, usage errors, an unreachable endpoint. */
@@ -27,7 +30,8 @@ class QuiverCliTest {
         List.of("collections", "describe"), List.of("collections", "drop"), List.of("points", "upsert"),
         List.of("points", "get"), List.of("points", "count"), List.of("points", "delete"), List.of("search"),
         List.of("status"), List.of("admin"), List.of("admin", "rebalance"), List.of("admin", "drain"),
-        List.of("admin", "undrain"), List.of("admin", "recover-shard"))) {
+        List.of("admin", "undrain"), List.of("admin", "recover-shard"), List.of("admin", "snapshot"),
+        List.of("admin", "restore"))) {
       String[] args = java.util.stream.Stream.concat(cmd.stream(), java.util.stream.Stream.of("--help")).toArray(String[]::new);
       assertThat(run(args)).as("exit of %s --help", cmd).isZero();
     }
@@ -65,6 +69,21 @@ class QuiverCliTest {
     assertThat(run("admin", "recover-shard", "-c", "docs", "--shard", "0", "--from", "dn1", "--accept-data-loss",
         "--endpoint", "127.0.0.1:1", "--deadline", "2s")).isEqualTo(1);
     assertThat(err.toString()).contains("error: UNAVAILABLE: cannot reach Quiver at 127.0.0.1:1");
+  }
+
+  @Test
+  void snapshotAndRestoreCheckTheirDirectoryBeforeAnythingIsSent(@TempDir Path dir) throws Exception {
+    assertThat(run("admin", "snapshot", "-c", "docs")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required option: '--dir=DIR'");
+    Files.writeString(dir.resolve("notes.txt"), "mine");
+    // the endpoint is never dialled: a refusal to reach it would say UNAVAILABLE
+    assertThat(run("admin", "snapshot", "-c", "docs", "--dir", dir.toString(), "--endpoint", "127.0.0.1:1")).isEqualTo(1);
+    assertThat(err.toString()).contains("error: INVALID_ARGUMENT: snapshot directory " + dir + " is not empty")
+        .contains("notes.txt");
+    assertThat(run("admin", "restore", "--dir", dir.toString(), "--endpoint", "127.0.0.1:1")).isEqualTo(1);
+    assertThat(err.toString()).contains("error: NOT_FOUND: snapshot manifest " + dir.resolve("manifest.json")
+        + " does not exist");
+    assertThat(Files.readString(dir.resolve("notes.txt"))).isEqualTo("mine");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.quiver.coordinator.api;
 
 import io.grpc.stub.StreamObserver;
 import io.quiver.common.cluster.NodeLease;
+import io.quiver.common.error.ErrorCode;
 import io.quiver.common.error.QuiverException;
 import io.quiver.common.shard.NodeId;
 import io.quiver.coordinator.catalog.Catalog;
@@ -15,6 +16,8 @@ import io.quiver.proto.v1.AdminGrpc;
 import io.quiver.proto.v1.ClusterStatusRequest;
 import io.quiver.proto.v1.ClusterStatusResponse;
 import io.quiver.proto.v1.DrainRequest;
+import io.quiver.proto.v1.ExportShardChunk;
+import io.quiver.proto.v1.ExportShardRequest;
 import io.quiver.proto.v1.NodeStatus;
 import io.quiver.proto.v1.RebalancePlanResponse;
 import io.quiver.proto.v1.RebalanceRequest;
@@ -30,7 +33,7 @@ import java.util.Set;
 
 /**
  * The public Admin API on the leading coordinator: cluster status, rebalance plan and apply, drain,
- * undrain, and the recovery of a shard that lost its majority.
+ * undrain, and the recovery of a shard that lost its majority. (ExportShard is the query nodes'.)
  */
 public final class AdminService extends AdminGrpc.AdminImplBase {
 
@@ -168,6 +171,13 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         + ". Once enough data nodes are live, `quiver admin rebalance --apply` adds replicas back up to the"
         + " replication factor").build());
     out.onCompleted();
+  }
+
+  /** Exports stream from the replicas through query nodes; a coordinator does not route points. */
+  @Override
+  public void exportShard(ExportShardRequest req, StreamObserver<ExportShardChunk> out) {
+    throw new QuiverException(ErrorCode.FAILED_PRECONDITION, "ExportShard is served by query nodes, not by"
+        + " coordinator " + nodeId + ": point the client at a query node");
   }
 
   private static NodeId nodeId(String value) {

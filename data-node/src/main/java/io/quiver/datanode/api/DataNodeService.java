@@ -7,6 +7,7 @@ import io.quiver.common.error.ErrorCode;
 import io.quiver.common.error.GrpcErrors;
 import io.quiver.common.error.QuiverException;
 import io.quiver.common.filter.Filter;
+import io.quiver.common.grpc.StreamSender;
 import io.quiver.common.model.Limits;
 import io.quiver.common.model.Point;
 import io.quiver.common.model.PointId;
@@ -37,6 +38,8 @@ import io.quiver.proto.v1.internal.ReplicaAdminResponse;
 import io.quiver.proto.v1.internal.ReplicaStatus;
 import io.quiver.proto.v1.internal.ShardCountRequest;
 import io.quiver.proto.v1.internal.ShardCountResponse;
+import io.quiver.proto.v1.internal.ShardExportChunk;
+import io.quiver.proto.v1.internal.ShardExportRequest;
 import io.quiver.proto.v1.internal.ShardGetRequest;
 import io.quiver.proto.v1.internal.ShardGetResponse;
 import io.quiver.proto.v1.internal.ShardIndexEntry;
@@ -47,8 +50,6 @@ import io.quiver.proto.v1.internal.ShardScrollRequest;
 import io.quiver.proto.v1.internal.ShardScrollResponse;
 import io.quiver.proto.v1.internal.ShardSearchRequest;
 import io.quiver.proto.v1.internal.ShardSearchResponse;
-import io.quiver.proto.v1.internal.ShardSnapshotChunk;
-import io.quiver.proto.v1.internal.ShardTransferRequest;
 import io.quiver.proto.v1.internal.ShardWriteRequest;
 import io.quiver.proto.v1.internal.ShardWriteResponse;
 import java.time.Duration;
@@ -57,16 +58,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The internal DataNode service over the hosted replicas. A write is one entry in the shard's
  * Raft log, submitted at the local replica (a follower answers NOT_LEADER with the leader's node
  * id); a read first waits until the replica may serve it at its level (STRONG: a linearizable
  * read index; SESSION: the session's index applied here; EVENTUAL: at once) and reports the
- * applied index it was served at.
+ * applied index it was served at. An export streams a replica's points from one RocksDB snapshot
+ * ({@link ShardExportCall}), for backups.
  */
 public final class DataNodeService extends DataNodeGrpc.DataNodeImplBase {
-  static final String TRANSFER_LATER = "shard transfer arrives with snapshots over the internal API";
+  private static final Logger log = LoggerFactory.getLogger(DataNodeService.class);
   static final String ADMIN_LATER = "replica administration arrives with membership changes (issue #10)";
   /** Used when a call carries no deadline. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -211,10 +215,18 @@ public final class DataNodeService extends DataNodeGrpc.DataNodeImplBase {
     out.onCompleted();
   }
 
+  /**
+   * The replica's live points at one applied index, after a STRONG read check: the copy holds every
+   * write acknowledged before the call. The stream runs under the call's deadline; only the read
+   * check is bounded by the request timeout.
+   */
   @Override
-  public void shardTransfer(ShardTransferRequest req, StreamObserver<ShardSnapshotChunk> out) {
-    replicas.require(ShardMessages.shard(req.getShard()));
-    throw new QuiverException(ErrorCode.FAILED_PRECONDITION, TRANSFER_LATER);
+  public void shardExport(ShardExportRequest req, StreamObserver<ShardExportChunk> out) {
+    ShardId id = ShardMessages.shard(req.getShard());
+    replicas.require(id);
+    long readIndex = awaitReadable(id, ShardReadLevel.newBuilder().setConsistency(ReadConsistency.STRONG).build());
+    long sent = ShardExportCall.stream(groups.store(id), new StreamSender<>(out, "export of shard " + id));
+    log.info("shard {} exported: {} points (STRONG read at index {})", id, sent, readIndex);
   }
 
   @Override

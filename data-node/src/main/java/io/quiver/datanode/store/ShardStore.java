@@ -43,7 +43,7 @@ public final class ShardStore {
   static final byte REQUEST = 'R';
   static final byte EXPIRY = 'E';
   static final byte META = 'M';
-  private static final byte[] APPLIED_KEY = "Mapplied".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] APPLIED_KEY = "Mapplied".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CLOCK_KEY = "Mclock".getBytes(StandardCharsets.US_ASCII);
 
   private final ShardId shard;
@@ -271,6 +271,11 @@ public final class ShardStore {
       }
     }
     return n[0];
+  }
+
+  /** The live points as of one applied index, for an export; close it when done. */
+  public LiveSnapshot liveSnapshot() {
+    return new LiveSnapshot(this);
   }
 
   /** A digest of the live rows, read from one RocksDB snapshot. */

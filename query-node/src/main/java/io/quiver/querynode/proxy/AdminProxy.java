@@ -7,14 +7,21 @@ import io.quiver.proto.v1.AdminGrpc;
 import io.quiver.proto.v1.ClusterStatusRequest;
 import io.quiver.proto.v1.ClusterStatusResponse;
 import io.quiver.proto.v1.DrainRequest;
+import io.quiver.proto.v1.ExportShardChunk;
+import io.quiver.proto.v1.ExportShardRequest;
 import io.quiver.proto.v1.RebalancePlanResponse;
 import io.quiver.proto.v1.RebalanceRequest;
 import io.quiver.proto.v1.RecoverShardRequest;
 import io.quiver.proto.v1.RecoverShardResponse;
 import io.quiver.proto.v1.UndrainRequest;
+import io.quiver.querynode.backup.ShardExports;
 import java.time.Duration;
 
-/** Admin, forwarded to the leading coordinator. */
+/**
+ * Admin, forwarded to the leading coordinator; except ExportShard, which this node serves itself:
+ * it reaches the shard's replicas directly, and a stream of a whole shard has no business going
+ * through the coordinator.
+ */
 public final class AdminProxy extends AdminGrpc.AdminImplBase {
   /**
    * A recovery waits for the recreated group to elect (an election timeout) and for the survivor's
@@ -23,9 +30,11 @@ public final class AdminProxy extends AdminGrpc.AdminImplBase {
   static final Duration RECOVER_LIMIT = Duration.ofMinutes(2);
 
   private final CoordinatorLink link;
+  private final ShardExports exports;
 
-  public AdminProxy(CoordinatorLink link) {
+  public AdminProxy(CoordinatorLink link, ShardExports exports) {
     this.link = link;
+    this.exports = exports;
   }
 
   @Override
@@ -56,5 +65,10 @@ public final class AdminProxy extends AdminGrpc.AdminImplBase {
   @Override
   public void recoverShard(RecoverShardRequest req, StreamObserver<RecoverShardResponse> out) {
     reply(out, link.call(AdminGrpc::newBlockingStub, s -> s.recoverShard(req), RECOVER_LIMIT));
+  }
+
+  @Override
+  public void exportShard(ExportShardRequest req, StreamObserver<ExportShardChunk> out) {
+    exports.export(req, out);
   }
 }
