@@ -15,7 +15,9 @@ import org.rocksdb.Snapshot;
  * and {@code lastApplied} in one batch, so the points seen here are exactly those of
  * {@link #appliedIndex()}, whatever is applied meanwhile. Close it, on the thread that opened it,
  * to release the snapshot (RocksDB keeps the versions it pins until then) and the replica's store:
- * while it is open, dropping the replica or stopping the node waits for it. One reader at a time.
+ * while it is open, dropping the replica or stopping the node waits for it; {@link #forEach} sees
+ * such a wait at the next point and ends the export with a {@link StoreException}, so the wait
+ * lasts one point (or one blocked send to a slow reader). One reader at a time.
  */
 public final class LiveSnapshot implements AutoCloseable {
   private final ShardStore store;
@@ -49,6 +51,10 @@ public final class LiveSnapshot implements AutoCloseable {
   public void forEach(Consumer<StoredPoint> consumer) {
     try (RocksIterator it = store.db().newIterator(store.handle(), options)) {
       for (it.seek(new byte[] {ShardStore.POINT}); it.isValid() && it.key()[0] == ShardStore.POINT; it.next()) {
+        if (store.closing()) {
+          throw new StoreException("shard " + store.shard()
+              + ": the export stopped because the replica is being dropped or its node is stopping", null);
+        }
         byte[] k = it.key();
         consumer.accept(ShardStore.decodeRow(PointId.fromKey(Arrays.copyOfRange(k, 1, k.length)), it.value()));
       }

@@ -352,6 +352,11 @@ public final class ShardStore {
     guard.close();
   }
 
+  /** Whether the replica is being dropped or its node stopped: long uses should end. */
+  boolean closing() {
+    return guard.closing();
+  }
+
   WriteOptions writeOptions() {
     return writeOptions;
   }

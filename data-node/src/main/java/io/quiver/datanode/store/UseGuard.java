@@ -13,6 +13,8 @@ final class UseGuard {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final String what;
   private boolean closed; // under lock's write lock; read under its read lock
+  /** Set as soon as a {@link #close} starts waiting, so that long uses can end early. */
+  private volatile boolean closing;
 
   /** A use in progress; closing it lets a waiting {@link UseGuard#close} go on. */
   interface Use extends AutoCloseable {
@@ -34,8 +36,17 @@ final class UseGuard {
     return lock.readLock()::unlock;
   }
 
+  /**
+   * Whether a {@link #close} is waiting or done: a long use (an export streaming a whole shard)
+   * checks it and stops, so that dropping a replica or stopping a node does not wait for it.
+   */
+  boolean closing() {
+    return closing;
+  }
+
   /** Waits until no use is in progress, then refuses new ones. Must not be called during a use. */
   void close() {
+    closing = true;
     lock.writeLock().lock();
     try {
       closed = true;

@@ -22,7 +22,7 @@ class LiveSnapshotTest {
   @TempDir Path dir;
 
   @Test
-  void seesExactlyTheLivePointsOfItsAppliedIndex() {
+  void seesExactlyTheLivePointsOfItsAppliedIndex() throws Exception {
     try (NodeStore node = NodeStore.open(dir, NodeStore.Settings.DEFAULTS)) {
       ShardStore s = node.openShard(SHARD);
       s.apply(1, 1, 1000, "r1", HASH, new ShardOp.Upsert(List.of(
@@ -46,8 +46,17 @@ class LiveSnapshotTest {
         assertThat(now.appliedIndex()).isEqualTo(4);
         assertThat(ids).containsExactly(PointId.of(3), PointId.of(4));
       }
+      // A drop that starts during an export ends the export at its next point instead of waiting it out.
+      java.util.concurrent.CompletableFuture<Void> drop;
+      try (LiveSnapshot exporting = s.liveSnapshot()) {
+        drop = java.util.concurrent.CompletableFuture.runAsync(() -> node.dropShard(SHARD));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(s::closing);
+        assertThat(drop).as("the drop waits while the export holds the store").isNotDone();
+        assertThatThrownBy(() -> exporting.forEach(p -> { })).isInstanceOf(StoreException.class)
+            .hasMessageContaining("being dropped");
+      }
+      drop.get(10, java.util.concurrent.TimeUnit.SECONDS);
       // Once the replica is dropped its store refuses an export instead of reading a closed handle.
-      node.dropShard(SHARD);
       assertThatThrownBy(s::liveSnapshot).isInstanceOf(StoreException.class).hasMessageContaining("closed");
     }
   }
