@@ -9,6 +9,7 @@ import io.quiver.datanode.store.ApplyResult;
 import io.quiver.datanode.store.NodeStore;
 import io.quiver.datanode.store.ShardExport;
 import io.quiver.datanode.store.ShardStore;
+import io.quiver.datanode.store.StoreException;
 import io.quiver.datanode.store.ValueCodec;
 import java.io.File;
 import java.io.IOException;
@@ -269,7 +270,18 @@ final class ShardStateMachine extends BaseStateMachine {
     if (latest != null && latest.getIndex() >= index) {
       return latest.getIndex();
     }
-    writeSnapshot(s, term, index);
+    try {
+      writeSnapshot(s, term, index);
+    } catch (StoreException e) {
+      if (!s.closing()) {
+        throw e;
+      }
+      // The replica was dropped (or its node is stopping) while Ratis was still winding its
+      // division down. Throwing here would make Ratis's updater retry the snapshot in a loop
+      // that never lets the division close; there is nothing left to snapshot.
+      log.info("shard {}: no snapshot at {}:{}, the replica's store is closed", shard, term, index);
+      return latest == null ? -1 : latest.getIndex();
+    }
     log.debug("shard {} snapshot at {}:{}", shard, term, index);
     return index;
   }

@@ -353,7 +353,7 @@ public final class ShardStore {
   }
 
   /** Whether the replica is being dropped or its node stopped: long uses should end. */
-  boolean closing() {
+  public boolean closing() {
     return guard.closing();
   }
 
