@@ -229,6 +229,10 @@ public final class MembershipController implements AutoCloseable {
     }
     try {
       Fence fence = leadership.fence();
+      // Read first: a plan opened meanwhile (apply() runs on a gRPC thread) is then judged by leases,
+      // draining marks and placements at least as new as those it was planned from, never older ones
+      // that would make it look empty and close it at once.
+      List<String> openPlans = openPlans();
       List<Catalog.Collection> all = catalog.all();
       NodeLoss.View view = loss.look(fence, placed(all), settings.replaceDelay());
       lastLeases.putAll(view.live());
@@ -247,7 +251,6 @@ public final class MembershipController implements AutoCloseable {
       if (unreconciled.isEmpty() && ++ticks % STRAY_CHECK_TICKS == 0) {
         reconciler.collectStrays(fence, all, view.live()); // no move runs now: moves finish within a tick
       }
-      List<String> openPlans = openPlans();
       List<Move> plan = Planner.plan(all, ring(view, draining()));
       if (takeover) {
         resumeProgress(openPlans, plan.size());
