@@ -229,6 +229,10 @@ public final class MembershipController implements AutoCloseable {
     }
     try {
       Fence fence = leadership.fence();
+      // Read first: a plan opened meanwhile (apply() runs on a gRPC thread) is then judged by leases,
+      // draining marks and placements at least as new as those it was planned from, never older ones
+      // that would make it look empty and close it at once.
+      List<String> openPlans = openPlans();
       List<Catalog.Collection> all = catalog.all();
       NodeLoss.View view = loss.look(fence, placed(all), settings.replaceDelay());
       lastLeases.putAll(view.live());
@@ -247,7 +251,6 @@ public final class MembershipController implements AutoCloseable {
       if (unreconciled.isEmpty() && ++ticks % STRAY_CHECK_TICKS == 0) {
         reconciler.collectStrays(fence, all, view.live()); // no move runs now: moves finish within a tick
       }
-      List<String> openPlans = openPlans();
       List<Move> plan = Planner.plan(all, ring(view, draining()));
       if (takeover) {
         resumeProgress(openPlans, plan.size());
@@ -270,7 +273,13 @@ public final class MembershipController implements AutoCloseable {
         return;
       }
       if (plan.isEmpty()) {
-        closePlans(fence, openPlans);
+        if (unreconciled.isEmpty()) {
+          // Only now is an empty plan the end of the open plans: the moves of a shard that still
+          // waits for its reconciliation (no leader yet after a takeover) were left out above, and
+          // closing the plans then would leave those moves undone for good (issue 10, churn seed
+          // 6763339160339252634: a drain stopped halfway, its learner never admitted).
+          closePlans(fence, openPlans);
+        }
         if (unreconciled.isEmpty() && !view.massOutage() && ticks % LEADER_BALANCE_TICKS == 0) {
           leaders.balance(fence, all, view.live()); // only while nothing moves: a move picks its own heir
         }

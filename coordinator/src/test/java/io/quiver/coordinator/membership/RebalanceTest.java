@@ -164,6 +164,57 @@ class RebalanceTest {
     assertEveryShardHasAllPoints(collections, written);
   }
 
+  /**
+   * A drain whose shards have no leader when another coordinator takes over: the new leader's
+   * first ticks cannot reconcile those shards, so it plans none of their moves yet, and must not
+   * take that for the end of the drain (churn seed 6763339160339252634 closed the plans there and
+   * left the drained node holding replicas, its successor's learner never admitted).
+   */
+  @Test
+  void aDrainWhoseShardsHaveNoLeaderAtATakeoverStaysOpenAndFinishesOnceTheyHaveOne() throws Exception {
+    CoordinatorServer c1 = threeNodesAndACollection();
+    CoordinatorServer c2 = CoordinatorServer.start(new CoordinatorConfig(new NodeId("c2"), "127.0.0.1", 0, settings,
+        Duration.ofSeconds(2), 0, MembershipSettings.DEFAULTS.withTick(Duration.ofMillis(500))));
+    open.add(c2);
+    var collections = CollectionsGrpc.newBlockingStub(channel(c1.port()));
+    int written = writeToEveryShard(collections, 0);
+    // RF 2: every shard the drained node holds has no leader while that node is down.
+    String drained = describe(collections).getShards(0).getReplicas(0).getNodeId();
+    List<Integer> held = describe(collections).getShardsList().stream()
+        .filter(s -> s.getReplicasList().stream().anyMatch(r -> r.getNodeId().equals(drained)))
+        .map(ShardInfo::getShard).toList();
+    stopDataNode(drained);
+    await().atMost(LONG).untilAsserted(() -> assertThat(describe(collections).getShardsList())
+        .filteredOn(s -> held.contains(s.getShard()))
+        .allSatisfy(s -> assertThat(s.getReplicasList()).noneMatch(r -> r.getRole() == ReplicaRole.LEADER)));
+    RebalancePlanResponse drain = AdminGrpc.newBlockingStub(channel(c1.port()))
+        .drain(DrainRequest.newBuilder().setNodeId(drained).build());
+    System.out.println("drain " + drained + " (down; shards " + held + " without a leader): " + drain.getMovesList());
+    assertThat(drain.getMovesList()).isNotEmpty().allSatisfy(m -> assertThat(m.getFromNode()).isEqualTo(drained));
+
+    c1.close();
+    open.remove(c1);
+    await().atMost(LONG).until(c2::isLeader);
+    ZkPaths paths = new ZkPaths(settings.root());
+    try (CuratorFramework client = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+      client.start();
+      // c2 ticks every 500 ms; for these seconds every shard with a move left waits for a leader.
+      await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(client.getChildren().forPath(paths.rebalance())).as("open rebalance plans").isNotEmpty());
+    }
+
+    dataNode(drained);
+    var admin = AdminGrpc.newBlockingStub(channel(c2.port()));
+    var collections2 = CollectionsGrpc.newBlockingStub(channel(c2.port()));
+    await().atMost(LONG).until(() -> admin.rebalancePlan(RebalanceRequest.getDefaultInstance()).getMovesCount() == 0
+        && admin.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getMovesInProgress() == 0);
+    assertThat(describe(collections2).getShardsList()).allSatisfy(s ->
+        assertThat(s.getReplicasList()).extracting(ReplicaInfo::getNodeId).doesNotContain(drained));
+    await().atMost(LONG).untilAsserted(() -> assertThat(DataNodeGrpc.newBlockingStub(channel(nodes.get(drained).port()))
+        .nodeStatus(NodeStatusRequest.getDefaultInstance()).getReplicasList()).isEmpty());
+    assertEveryShardHasAllPoints(collections2, written);
+  }
+
   /** Asks each shard's leader to hand leadership to {@code node} wherever it holds a replica. */
   void leadEverythingOn(CollectionsGrpc.CollectionsBlockingStub collections, String node, long epoch) {
     DescribeCollectionResponse d = describe(collections);
