@@ -64,6 +64,8 @@ import org.slf4j.LoggerFactory;
 public final class ShardGroups implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ShardGroups.class);
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+  /** How long a removal waits for Ratis to close the division's state machine before dropping its store. */
+  private static final Duration STATE_MACHINE_CLOSE_WAIT = Duration.ofSeconds(10);
   /** How often the divisions' roles are checked against their configurations ({@link #keepRoles}). */
   private static final Duration ROLE_CHECK = Duration.ofMillis(500);
   /** A learner replica that Ratis closed is started again at most this often. */
@@ -239,12 +241,14 @@ public final class ShardGroups implements AutoCloseable {
       restartPending.remove(gid);
       revivedAt.remove(gid);
       if (isHosted(gid)) {
+        RaftServer.Division d = divisionOrNull(gid);
         RaftClientReply reply = await(server.groupManagementAsync(GroupManagementRequest.newRemove(
             clientId, self, callIds.incrementAndGet(), gid, true, false)), "remove replica of shard " + shard);
         if (!reply.isSuccess() && isHosted(gid)) {
           throw new QuiverException(ErrorCode.INTERNAL, "shard " + shard + ": removing the replica failed",
               reply.getException());
         }
+        awaitStateMachineClosed(shard, d);
       }
       store.dropShard(shard);
       shardsByGroup.remove(gid);
@@ -531,6 +535,25 @@ public final class ShardGroups implements AutoCloseable {
               shard, upTo, o == null ? ex : o.status() + " (" + o.affected() + " purged)")));
     }
     return proposed;
+  }
+
+  /**
+   * Ratis answers a group removal before the division's updater thread has stopped, and that
+   * thread may still apply or take a last snapshot: the store is dropped only after it is done
+   * (the store's guard turns a late use into an error either way, never a crash).
+   */
+  private void awaitStateMachineClosed(ShardId shard, RaftServer.Division d) {
+    if (d == null || !(d.getStateMachine() instanceof ShardStateMachine sm)) {
+      return;
+    }
+    try {
+      sm.whenClosed().get(STATE_MACHINE_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("shard {}: the removed replica's state machine did not close within {}; dropping its store anyway",
+          shard, STATE_MACHINE_CLOSE_WAIT);
+    }
   }
 
   private void purgeTombstonesQuietly() {

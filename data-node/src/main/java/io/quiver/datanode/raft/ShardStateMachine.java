@@ -68,6 +68,7 @@ final class ShardStateMachine extends BaseStateMachine {
   private final AtomicLong lastStampMillis = new AtomicLong();
   /** Sessions waiting for an applied index; guarded by itself. */
   private final TreeMap<Long, List<CompletableFuture<Long>>> waiters = new TreeMap<>();
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile ShardStore store;
 
   /**
@@ -313,8 +314,14 @@ final class ShardStateMachine extends BaseStateMachine {
     return snapshots;
   }
 
+  /** Completes once Ratis has closed this state machine: its updater thread applies and snapshots no more. */
+  CompletableFuture<Void> whenClosed() {
+    return closed;
+  }
+
   @Override
   public void close() throws IOException {
+    closed.complete(null);
     super.close();
     List<CompletableFuture<Long>> pending = new ArrayList<>();
     synchronized (waiters) {
