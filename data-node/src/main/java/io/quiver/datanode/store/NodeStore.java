@@ -84,7 +84,6 @@ public final class NodeStore implements AutoCloseable {
   private final Map<ShardId, ShardStore> shards = new ConcurrentHashMap<>();
   /** Keeps the database open while a node-wide call ({@link #syncWal}) uses it. */
   private final UseGuard guard;
-  private boolean closed; // under this
 
   private NodeStore(Path dir, Settings settings) throws RocksDBException {
     RocksDB.loadLibrary();
@@ -190,10 +189,9 @@ public final class NodeStore implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (closed) {
+    if (guard.closing()) {
       return; // a second close would free RocksDB's handles twice and crash the process
     }
-    closed = true;
     guard.close();
     for (ShardStore s : shards.values()) {
       s.closeForUse();
